@@ -1,0 +1,449 @@
+"""Monotonic m:n sentence alignment over overlap-window embeddings.
+
+The aligner sees two sequences of units (sentences or paragraphs) and the
+embeddings of every *window* of up to ``max_side`` consecutive units on each
+side.  A bead joins ``a`` source units to ``b`` target units; its cost is the
+cosine distance of the two windows, normalised by how far each window lies
+from random windows of the other side (so hub-like windows do not win
+everywhere, and the scale is calibrated per model and per document), times a
+size factor that makes one large bead cost more than the small beads it could
+be split into.  Leaving a unit unaligned (1-0, 0-1) costs a quantile of the
+costs of random 1-1 pairs of the same document.
+
+Search is coarse-to-fine: the sequences are halved (averaging neighbouring
+vectors) until small, aligned exhaustively there, and the path is refined in
+a narrow band at each finer level, so time and memory grow linearly with
+document length.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .embed import Embedder, FloatMatrix
+from .model import AlignedPair, Alignment, Bead, Section, Sentence
+
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class AlignerConfig:
+    """Tunable numbers of the aligner, named in one place.
+
+    ``max_bead``: largest ``a + b`` of a bead; ``max_side``: largest ``a`` or
+    ``b``.  ``band``: half width, in units, of the search corridor around the
+    projected coarse path.  ``coarse_cells``: above this many DP cells the
+    problem is halved first.  ``skip_quantile``: quantile of random 1-1 costs
+    that a 1-0 or 0-1 bead costs.  ``size_exponent``: cost grows with
+    ``(a*b) ** size_exponent``.  ``length_weight``: weight of the penalty on
+    beads whose length ratio departs from the document's.
+    """
+
+    max_bead: int = 5
+    max_side: int = 4
+    band: int = 10
+    coarse_cells: int = 60_000
+    skip_quantile: float = 0.1
+    size_exponent: float = 1.0
+    length_weight: float = 0.3
+    random_samples: int = 200
+    seed: int = 1234
+
+    def bead_types(self) -> list[tuple[int, int]]:
+        types = [(1, 0), (0, 1)]
+        for a in range(1, self.max_side + 1):
+            for b in range(1, self.max_side + 1):
+                if a + b <= self.max_bead:
+                    types.append((a, b))
+        return types
+
+
+@dataclass(frozen=True)
+class Windows:
+    """Embeddings and lengths of all windows of one side.
+
+    ``vecs[k]`` has one row per window of ``k`` consecutive units starting at
+    each position (``n - k + 1`` rows); ``lengths[k]`` the windows' text
+    lengths in characters.
+    """
+
+    vecs: dict[int, FloatMatrix]
+    lengths: dict[int, npt.NDArray[np.float64]]
+
+    @property
+    def size(self) -> int:
+        return int(self.vecs[1].shape[0]) if 1 in self.vecs else 0
+
+
+def window_texts(units: Sequence[str], k: int, joiner: str) -> list[str]:
+    """Texts of all windows of ``k`` consecutive units."""
+    return [joiner.join(units[i : i + k]) for i in range(len(units) - k + 1)]
+
+
+def embed_windows(units: Sequence[str], embedder: Embedder, max_side: int, joiner: str) -> Windows:
+    """Embed every window of 1..``max_side`` units in one batch."""
+    texts: list[str] = []
+    spans: dict[int, tuple[int, int]] = {}
+    for k in range(1, min(max_side, len(units)) + 1):
+        w = window_texts(units, k, joiner)
+        spans[k] = (len(texts), len(texts) + len(w))
+        texts.extend(w)
+    vecs = embedder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+    lens = np.array([len(t) for t in texts], dtype=np.float64)
+    return Windows(
+        {k: vecs[a:b] for k, (a, b) in spans.items()},
+        {k: lens[a:b] for k, (a, b) in spans.items()},
+    )
+
+
+def averaged_windows(vecs: FloatMatrix, lengths: npt.NDArray[np.float64], max_side: int) -> Windows:
+    """Windows built by summing unit vectors (used on coarse levels)."""
+    out_v: dict[int, FloatMatrix] = {}
+    out_l: dict[int, npt.NDArray[np.float64]] = {}
+    n = vecs.shape[0]
+    csum = np.vstack([np.zeros((1, vecs.shape[1]), dtype=np.float64), np.cumsum(vecs, axis=0, dtype=np.float64)])
+    lsum = np.concatenate([[0.0], np.cumsum(lengths)])
+    for k in range(1, min(max_side, n) + 1):
+        s = csum[k:] - csum[:-k]
+        norms = np.linalg.norm(s, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        out_v[k] = (s / norms).astype(np.float32)
+        out_l[k] = lsum[k:] - lsum[:-k]
+    return Windows(out_v, out_l)
+
+
+@dataclass
+class _Scorer:
+    """Bead costs for one pair of window sets, calibrated on the document."""
+
+    src: Windows
+    tgt: Windows
+    types: list[tuple[int, int]]
+    config: AlignerConfig
+    norm_src: dict[int, npt.NDArray[np.float64]]
+    norm_tgt: dict[int, npt.NDArray[np.float64]]
+    skip: float
+    log_ratio: float
+
+    @classmethod
+    def build(cls, src: Windows, tgt: Windows, types: list[tuple[int, int]], config: AlignerConfig) -> _Scorer:
+        rng = np.random.default_rng(config.seed)
+
+        def sample(w: Windows) -> FloatMatrix:
+            pool = np.vstack([w.vecs[k] for k in sorted(w.vecs)])
+            idx = rng.integers(0, pool.shape[0], size=min(config.random_samples, pool.shape[0]))
+            return pool[idx]
+
+        ts, ss = sample(tgt), sample(src)
+        # 1 - mean cosine to random windows of the other side: the distance a
+        # window has to unrelated text.  Floors keep degenerate cases finite.
+        norm_src = {k: np.maximum(1.0 - (v @ ts.T).mean(axis=1), 0.05).astype(np.float64) for k, v in src.vecs.items()}
+        norm_tgt = {k: np.maximum(1.0 - (v @ ss.T).mean(axis=1), 0.05).astype(np.float64) for k, v in tgt.vecs.items()}
+        total_s = float(src.lengths[1].sum()) or 1.0
+        total_t = float(tgt.lengths[1].sum()) or 1.0
+        scorer = cls(src, tgt, types, config, norm_src, norm_tgt, 0.0, math.log(total_t / total_s))
+        n, m = src.size, tgt.size
+        k = min(2000, n * m)
+        i = rng.integers(0, n, size=k)
+        j = rng.integers(0, m, size=k)
+        rand = scorer.pair_costs(1, 1, i, j)
+        scorer.skip = float(np.quantile(rand, config.skip_quantile)) if k else 1.0
+        return scorer
+
+    def pair_costs(self, a: int, b: int, i: IntArray, j: IntArray) -> npt.NDArray[np.float64]:
+        """Costs of beads with ``a`` source windows starting at ``i`` and ``b`` at ``j``."""
+        x = self.src.vecs[a][i]
+        y = self.tgt.vecs[b][j]
+        cos = np.einsum("ij,ij->i", x, y).astype(np.float64)
+        dist = 2.0 * (1.0 - cos) / (self.norm_src[a][i] + self.norm_tgt[b][j])
+        ratio = np.log((self.tgt.lengths[b][j] + 1.0) / (self.src.lengths[a][i] + 1.0)) - self.log_ratio
+        dist = dist * (1.0 + self.config.length_weight * np.abs(ratio))
+        return dist * float(a * b) ** self.config.size_exponent
+
+    def cosine(self, a: int, b: int, i: int, j: int) -> float:
+        return float(self.src.vecs[a][i] @ self.tgt.vecs[b][j])
+
+
+def _banded_dp(
+    n: int,
+    m: int,
+    lo: list[int],
+    hi: list[int],
+    types: list[tuple[int, int]],
+    scorer: _Scorer,
+) -> list[tuple[int, int, int]]:
+    """Cheapest monotone path from (0, 0) to (n, m) inside the band.
+
+    Row ``i`` may use columns ``lo[i]..hi[i]`` inclusive.  Returns the path as
+    ``(i, j, type index)`` of each bead's *end* cell, in order.
+    """
+    inf = math.inf
+    cost_rows: list[list[float]] = []
+    back_rows: list[list[int]] = []
+    for i in range(n + 1):
+        lo_i, hi_i = lo[i], hi[i]
+        width = hi_i - lo_i + 1
+        js = np.arange(lo_i, hi_i + 1)
+        per_type: list[tuple[int, int, int, list[float]]] = []
+        for t, (a, b) in enumerate(types):
+            if i < a:
+                continue
+            if a == 0 or b == 0:
+                per_type.append((t, a, b, [scorer.skip] * width))
+                continue
+            valid = (js >= b) & (js - b <= m - b)
+            costs = np.full(width, inf)
+            if valid.any() and i - a <= n - a:
+                jj = js[valid] - b
+                costs[valid] = scorer.pair_costs(a, b, np.full(jj.shape, i - a), jj)
+            per_type.append((t, a, b, costs.tolist()))
+        row = [inf] * width
+        back = [-1] * width
+        if i == 0 and lo_i == 0:
+            row[0] = 0.0
+        for col in range(width):
+            j = lo_i + col
+            best = row[col]
+            best_t = back[col]
+            for t, a, b, costs in per_type:
+                pj = j - b
+                if pj < 0:
+                    continue
+                if a == 0:
+                    k = col - b
+                    if k < 0:
+                        continue
+                    prev_val = row[k]
+                else:
+                    pi = i - a
+                    k = pj - lo[pi]
+                    if k < 0 or k >= len(cost_rows[pi]):
+                        continue
+                    prev_val = cost_rows[pi][k]
+                v = prev_val + costs[col]
+                if v < best:
+                    best = v
+                    best_t = t
+            row[col] = best
+            back[col] = best_t
+        cost_rows.append(row)
+        back_rows.append(back)
+    if not (lo[n] <= m <= hi[n]) or cost_rows[n][m - lo[n]] == inf:
+        raise RuntimeError("alignment band does not reach the end")  # a bug, never user input
+    path: list[tuple[int, int, int]] = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        t = back_rows[i][j - lo[i]]
+        path.append((i, j, t))
+        a, b = types[t]
+        i, j = i - a, j - b
+    path.reverse()
+    return path
+
+
+def _full_band(n: int, m: int) -> tuple[list[int], list[int]]:
+    return [0] * (n + 1), [m] * (n + 1)
+
+
+def _band_around(points: list[tuple[int, int]], n: int, m: int, width: int) -> tuple[list[int], list[int]]:
+    """Per-row column ranges covering every path point ± ``width``, kept monotone."""
+    lo = [m] * (n + 1)
+    hi = [0] * (n + 1)
+    for i, j in points:
+        for r in range(max(0, i - width), min(n, i + width) + 1):
+            lo[r] = min(lo[r], max(0, j - width))
+            hi[r] = max(hi[r], min(m, j + width))
+    # Make ranges monotone and connected so every row is reachable.
+    for r in range(1, n + 1):
+        lo[r] = max(lo[r], 0) if lo[r] <= hi[r] else lo[r - 1]
+        hi[r] = max(hi[r], hi[r - 1])
+    for r in range(n - 1, -1, -1):
+        lo[r] = min(lo[r], lo[r + 1])
+    lo[0] = 0
+    hi[n] = m
+    for r in range(n + 1):
+        lo[r] = min(lo[r], hi[r])
+    return lo, hi
+
+
+def _halve(vecs: FloatMatrix, lengths: npt.NDArray[np.float64]) -> tuple[FloatMatrix, npt.NDArray[np.float64]]:
+    n = vecs.shape[0]
+    pairs = n // 2
+    v = vecs[: 2 * pairs].reshape(pairs, 2, -1).sum(axis=1)
+    ln = lengths[: 2 * pairs].reshape(pairs, 2).sum(axis=1)
+    if n % 2:
+        v = np.vstack([v, vecs[-1:]])
+        ln = np.concatenate([ln, lengths[-1:]])
+    norms = np.linalg.norm(v, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (v / norms).astype(np.float32), ln
+
+
+_COARSE_TYPES = [(1, 0), (0, 1), (1, 1), (1, 2), (2, 1), (2, 2)]
+
+
+def _coarse_path(
+    src: FloatMatrix, src_len: npt.NDArray[np.float64], tgt: FloatMatrix, tgt_len: npt.NDArray[np.float64], config: AlignerConfig
+) -> list[tuple[int, int]]:
+    """Path points (i, j) through the full grid, found coarse-to-fine."""
+    n, m = src.shape[0], tgt.shape[0]
+    sw = averaged_windows(src, src_len, 2)
+    tw = averaged_windows(tgt, tgt_len, 2)
+    types = [t for t in _COARSE_TYPES if max(t) <= min(2, n, m) or 0 in t]
+    scorer = _Scorer.build(sw, tw, types, config)
+    if (n + 1) * (m + 1) <= config.coarse_cells or min(n, m) < 8:
+        lo, hi = _full_band(n, m)
+    else:
+        hs, hsl = _halve(src, src_len)
+        ht, htl = _halve(tgt, tgt_len)
+        coarse = _coarse_path(hs, hsl, ht, htl, config)
+        points = [(min(2 * i, n), min(2 * j, m)) for i, j in coarse]
+        lo, hi = _band_around(points, n, m, config.band)
+    path = _banded_dp(n, m, lo, hi, types, scorer)
+    return [(0, 0)] + [(i, j) for i, j, _ in path]
+
+
+def align_windows(src: Windows, tgt: Windows, config: AlignerConfig | None = None) -> list[Bead]:
+    """Align two sequences given the embeddings of their windows.
+
+    Returns beads covering every unit of both sides exactly once, in order.
+    """
+    config = config or AlignerConfig()
+    n, m = src.size, tgt.size
+    if n == 0 or m == 0:
+        return [Bead((i,), (), None) for i in range(n)] + [Bead((), (j,), None) for j in range(m)]
+    types = [(a, b) for a, b in config.bead_types() if a <= max(src.vecs) and b <= max(tgt.vecs)]
+    scorer = _Scorer.build(src, tgt, types, config)
+    if (n + 1) * (m + 1) <= config.coarse_cells:
+        lo, hi = _full_band(n, m)
+    else:
+        points = _coarse_path(src.vecs[1], src.lengths[1], tgt.vecs[1], tgt.lengths[1], config)
+        lo, hi = _band_around(points, n, m, config.band)
+    path = _banded_dp(n, m, lo, hi, types, scorer)
+    beads = []
+    for i, j, t in path:
+        a, b = types[t]
+        score = scorer.cosine(a, b, i - a, j - b) if a and b else None
+        beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), score))
+    return beads
+
+
+def joiner_for(lang_is_chinese: bool) -> str:
+    """How units are joined into a window: no space between Chinese sentences."""
+    return "" if lang_is_chinese else " "
+
+
+def align_texts(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    embedder: Embedder,
+    *,
+    src_chinese: bool,
+    tgt_chinese: bool,
+    config: AlignerConfig | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[Bead]:
+    """Embed the windows of both sides and align them."""
+    config = config or AlignerConfig()
+    if progress:
+        progress("embedding")
+    sw = embed_windows(src, embedder, config.max_side, joiner_for(src_chinese))
+    tw = embed_windows(tgt, embedder, config.max_side, joiner_for(tgt_chinese))
+    if progress:
+        progress("aligning")
+    return align_windows(sw, tw, config)
+
+
+def format_beads(beads: Sequence[Bead]) -> str:
+    """Beads in the Bertalign/Vecalign text convention, one a line.
+
+    ``[0, 1]:[0]:0.8123`` -- source ids, target ids, cosine of the bead;
+    null beads have no score: ``[3]:[]``.
+    """
+    lines = []
+    for b in beads:
+        head = f"[{', '.join(map(str, b.src))}]:[{', '.join(map(str, b.tgt))}]"
+        lines.append(head if b.score is None else f"{head}:{b.score:.4f}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+# --------------------------------------------------------------------------
+# transcripts: sections -> paragraphs -> sentences
+
+
+@dataclass(frozen=True)
+class TranscriptAlignerConfig:
+    """How a whole transcript is aligned.
+
+    Paragraphs are aligned first (translators merge and split paragraphs, but
+    rarely move sentences across them), then sentences inside each paragraph
+    bead.  When the two sides' paragraph counts differ by more than
+    ``max_paragraph_ratio`` the paragraphs carry no usable evidence and the
+    section's sentences are aligned directly.
+    """
+
+    sentences: AlignerConfig = AlignerConfig()
+    paragraphs: AlignerConfig = AlignerConfig(max_bead=4, max_side=3)
+    max_paragraph_ratio: float = 2.0
+
+
+def _section_beads(
+    en: Sequence[Sentence],
+    zh: Sequence[Sentence],
+    n_en_paras: int,
+    n_zh_paras: int,
+    embedder: Embedder,
+    config: TranscriptAlignerConfig,
+    en_paras: Sequence[str],
+    zh_paras: Sequence[str],
+) -> list[Bead]:
+    """Beads over the section's sentence positions (0-based within the section)."""
+    ratio = max(n_en_paras, n_zh_paras) / max(1, min(n_en_paras, n_zh_paras))
+    if min(n_en_paras, n_zh_paras) < 2 or ratio > config.max_paragraph_ratio:
+        return align_texts([s.text for s in en], [s.text for s in zh], embedder,
+                           src_chinese=False, tgt_chinese=True, config=config.sentences)
+    para_beads = align_texts(en_paras, zh_paras, embedder, src_chinese=False, tgt_chinese=True,
+                             config=config.paragraphs)
+    en_by_para: dict[int, list[int]] = {}
+    zh_by_para: dict[int, list[int]] = {}
+    for pos, s in enumerate(en):
+        en_by_para.setdefault(s.paragraph, []).append(pos)
+    for pos, s in enumerate(zh):
+        zh_by_para.setdefault(s.paragraph, []).append(pos)
+    beads: list[Bead] = []
+    for pb in para_beads:
+        src_pos = [p for i in pb.src for p in en_by_para.get(i, [])]
+        tgt_pos = [p for j in pb.tgt for p in zh_by_para.get(j, [])]
+        inner = align_texts([en[p].text for p in src_pos], [zh[p].text for p in tgt_pos], embedder,
+                            src_chinese=False, tgt_chinese=True, config=config.sentences)
+        for b in inner:
+            beads.append(Bead(tuple(src_pos[i] for i in b.src), tuple(tgt_pos[j] for j in b.tgt), b.score))
+    return beads
+
+
+def align_transcript(
+    segmented: Sequence[tuple[Section, list[Sentence], list[Sentence]]],
+    embedder: Embedder,
+    config: TranscriptAlignerConfig | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Alignment:
+    """Align every section of a segmented transcript, English to Chinese."""
+    config = config or TranscriptAlignerConfig()
+    result = Alignment()
+    for section, en, zh in segmented:
+        if progress:
+            progress(f"section {section.label}")
+        beads = _section_beads(
+            en, zh, len(section.en), len(section.zh), embedder, config,
+            [p.text for p in section.en], [p.text for p in section.zh],
+        )
+        for b in beads:
+            result.pairs.append(
+                AlignedPair(section.label, tuple(en[i] for i in b.src), tuple(zh[j] for j in b.tgt), b.score)
+            )
+    return result

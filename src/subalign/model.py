@@ -1,0 +1,211 @@
+"""The core data model, independent of any input or output format.
+
+Every stage of the pipeline speaks these types: the transcript reader produces
+:class:`Transcript` (sections of :class:`Paragraph`), the segmenter
+:class:`Sentence`, the aligner :class:`AlignedPair`, the checks
+:class:`Finding`, the cue builder :class:`Cue`.  Writers only ever see cues.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+class Lang(str, Enum):
+    """The two languages of a bilingual transcript."""
+
+    EN = "en"
+    ZH = "zh"
+
+    def __str__(self) -> str:  # "en", not "Lang.EN", in messages and JSON
+        return self.value
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One block of one language, as written in the transcript.
+
+    ``start``/``end`` are character offsets into the decoded source text, so a
+    reviewer can find the paragraph again; ``speaker`` is a label such as
+    ``Sarah`` taken from ``**Sarah:**`` (the label is not part of ``text``).
+    """
+
+    lang: Lang
+    index: int
+    text: str
+    start: int
+    end: int
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered part of the episode: its English and its Chinese paragraphs."""
+
+    label: str
+    en: tuple[Paragraph, ...]
+    zh: tuple[Paragraph, ...]
+
+    def paragraphs(self, lang: Lang) -> tuple[Paragraph, ...]:
+        return self.en if lang is Lang.EN else self.zh
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """A parsed bilingual transcript.
+
+    ``summary`` is text that must never be aligned (the Chinese outline at the
+    top of an episode file); it is kept so the report can show it was seen.
+    """
+
+    title: str
+    sections: tuple[Section, ...]
+    source: Path
+    encoding: str
+    layout: str
+    video_url: str | None = None
+    youtube_id: str | None = None
+    summary: str = ""
+    extra_sources: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of one language with where it came from.
+
+    ``index`` counts sentences of this language over the whole transcript;
+    ``paragraph`` is the paragraph's index within its section and language;
+    ``start``/``end`` are character offsets into the decoded source text.
+    """
+
+    lang: Lang
+    index: int
+    text: str
+    section: str
+    paragraph: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Bead:
+    """One step of an alignment: source ids to target ids, with a score.
+
+    Ids are 0-based positions in the aligned sequences.  Either side may be
+    empty (1-0 omission, 0-1 addition); ``score`` is the bead's similarity
+    (cosine of the two windows) or ``None`` for a null bead.
+    """
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    score: float | None
+
+    @property
+    def kind(self) -> str:
+        return f"{len(self.src)}-{len(self.tgt)}"
+
+
+@dataclass(frozen=True)
+class AlignedPair:
+    """English sentences and the Chinese sentences that render them.
+
+    ``en`` empty means the Chinese was added (no source); ``zh`` empty means
+    the English was left untranslated.
+    """
+
+    section: str
+    en: tuple[Sentence, ...]
+    zh: tuple[Sentence, ...]
+    score: float | None
+
+    @property
+    def kind(self) -> str:
+        return f"{len(self.en)}-{len(self.zh)}"
+
+    @property
+    def en_text(self) -> str:
+        return " ".join(s.text for s in self.en)
+
+    @property
+    def zh_text(self) -> str:
+        return "".join(s.text for s in self.zh)
+
+
+class Severity(str, Enum):
+    """How much a finding should worry a reviewer; ordered by ``rank``."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a reviewer should look at, with the evidence.
+
+    ``value`` is the measured quantity and ``threshold`` the limit it was
+    compared with (both ``None`` where the finding is categorical).
+    """
+
+    kind: str
+    severity: Severity
+    message: str
+    section: str
+    en: tuple[int, ...] = ()
+    zh: tuple[int, ...] = ()
+    en_text: str = ""
+    zh_text: str = ""
+    value: float | None = None
+    threshold: float | None = None
+
+
+@dataclass(frozen=True)
+class TimedPair:
+    """An aligned pair with the time span of its English speech, in seconds.
+
+    ``estimated`` is true when the time was not measured from speech or
+    captions (e.g. spread over the episode duration).
+    """
+
+    pair: AlignedPair
+    start: float
+    end: float
+    estimated: bool
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One subtitle event holding both languages with identical times."""
+
+    index: int
+    start: float
+    end: float
+    en: str
+    zh: str
+    estimated: bool = False
+    en_ids: tuple[int, ...] = ()
+    zh_ids: tuple[int, ...] = ()
+
+
+@dataclass
+class Alignment:
+    """The result of aligning a whole transcript: pairs in reading order."""
+
+    pairs: list[AlignedPair] = field(default_factory=list)
+
+    @property
+    def omissions(self) -> list[AlignedPair]:
+        return [p for p in self.pairs if p.en and not p.zh]
+
+    @property
+    def additions(self) -> list[AlignedPair]:
+        return [p for p in self.pairs if p.zh and not p.en]

@@ -1,0 +1,178 @@
+"""The episode pipeline, read top to bottom.
+
+transcript -> sentences -> embeddings + alignment -> checks -> timing -> cues
+-> writers -> report.  Every input problem is raised before anything is
+written; outputs are rendered in memory, then each is written atomically, and
+if one fails the files of this run are removed again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .align import TranscriptAlignerConfig, align_transcript
+from .checks import CheckThresholds, alignment_gate, run_checks
+from .cues import build_cues
+from .embed import Embedder
+from .errors import InputError, OutputError
+from .media import media_duration
+from .model import Lang
+from .report import RunInfo, build_report, render_html
+from .segment import segment_sections
+from .textio import write_text
+from .timing import estimate_from_duration
+from .transcript import read_transcript
+from .writers import Layout, get_writer
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What ``subalign run`` was asked to do for one episode."""
+
+    transcript: Path
+    out_dir: Path
+    zh_file: Path | None = None
+    media: Path | None = None
+    duration: float | None = None
+    zh_on_top: bool = True
+    aligner: TranscriptAlignerConfig = field(default_factory=TranscriptAlignerConfig)
+    thresholds: CheckThresholds = field(default_factory=CheckThresholds)
+
+
+@dataclass(frozen=True)
+class EpisodeResult:
+    """What a run produced: the report dictionary and the files written."""
+
+    report: dict[str, Any]
+    outputs: dict[str, Path]
+
+    @property
+    def trusted(self) -> bool:
+        return bool(self.report["gate"]["trusted"])
+
+
+_LANG_SUFFIX = re.compile(r"\.(?:en-zh|zh-en|en|zh|zh-hans|bilingual)$", re.I)
+
+
+def episode_name(path: Path) -> str:
+    """The base name outputs are named after: the file stem without a language suffix."""
+    return _LANG_SUFFIX.sub("", path.stem) or path.stem
+
+
+def output_names(name: str) -> dict[str, tuple[str, Layout]]:
+    """Output file name -> (writer name, layout) for one episode."""
+    bilingual = (Lang.ZH, Lang.EN)
+    return {
+        f"{name}.en-zh.srt": ("srt", Layout(bilingual)),
+        f"{name}.en-zh.vtt": ("vtt", Layout(bilingual)),
+        f"{name}.en.srt": ("srt", Layout((Lang.EN,))),
+        f"{name}.en.vtt": ("vtt", Layout((Lang.EN,))),
+        f"{name}.zh-Hans.srt": ("srt", Layout((Lang.ZH,))),
+        f"{name}.zh-Hans.vtt": ("vtt", Layout((Lang.ZH,))),
+    }
+
+
+def _resolve_duration(options: RunOptions) -> tuple[float, str]:
+    if options.media is not None:
+        return media_duration(options.media), f"estimated from the duration of {options.media.name} (ffprobe)"
+    if options.duration is not None:
+        return options.duration, "estimated from the given duration"
+    raise InputError("needs the episode's length to time subtitles: give --duration H:MM:SS or --media FILE",
+                     options.transcript)
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    """Fail before any work if ``out_dir`` cannot hold our files; create nothing yet."""
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            raise OutputError("exists and is not a directory", out_dir)
+        if not os.access(out_dir, os.W_OK | os.X_OK):
+            raise OutputError("is not writable", out_dir)
+        return
+    parent = out_dir.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot be created ({parent} is not a writable directory)", out_dir)
+
+
+def _write_all(out_dir: Path, files: dict[Path, str], inputs: list[Path]) -> None:
+    """Write every file atomically; on failure remove what this run wrote."""
+    protected = {p.resolve() for p in inputs}
+    for path in files:
+        if path.resolve() in protected:
+            raise OutputError("would overwrite an input file; choose another output directory", path)
+    created = not out_dir.exists()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot be created ({exc.strerror or exc})", out_dir) from exc
+    written: list[Path] = []
+    try:
+        for path, text in files.items():
+            write_text(path, text)
+            written.append(path)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        if created:
+            shutil.rmtree(out_dir, ignore_errors=True)
+        raise
+
+
+def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | None = None) -> EpisodeResult:
+    """Run the whole pipeline for one episode and write its files."""
+    say = progress or (lambda _msg: None)
+    say("reading transcript")
+    transcript = read_transcript(options.transcript, options.zh_file)
+    duration, timing_source = _resolve_duration(options)
+    inputs = [options.transcript, *([options.zh_file] if options.zh_file else []),
+              *([options.media] if options.media else [])]
+    _check_out_dir(options.out_dir)
+
+    say("segmenting sentences")
+    segmented = segment_sections(transcript.sections)
+    alignment = align_transcript(segmented, embedder, options.aligner, progress=lambda m: say(f"aligning {m}"))
+
+    say("checking the translation")
+    findings = run_checks(alignment, options.thresholds)
+    gate = alignment_gate(alignment, options.thresholds)
+
+    say("timing")
+    timed = estimate_from_duration(alignment.pairs, duration)
+    timing_reasons = ["No audio or captions were used: times are spread over the duration by text length and are "
+                      "off by seconds. Every cue is marked estimated."]
+    cues = build_cues(timed)
+
+    say("writing subtitles and report")
+    name = episode_name(options.transcript)
+    files: dict[Path, str] = {}
+    for fname, (writer_name, layout) in output_names(name).items():
+        if not options.zh_on_top and layout.bilingual:
+            layout = Layout(tuple(reversed(layout.languages)))
+        files[options.out_dir / fname] = get_writer(writer_name).dumps(cues, layout)
+    outputs = {p.name: p for p in files}
+    outputs["report.json"] = options.out_dir / "report.json"
+    outputs["report.html"] = options.out_dir / "report.html"
+    info = RunInfo(
+        model_id=embedder.model_id,
+        timing_source=timing_source,
+        duration=duration,
+        outputs={k: str(v) for k, v in outputs.items()},
+        gate_reasons=gate,
+        timing_reasons=timing_reasons,
+    )
+    report = build_report(transcript, timed, findings, info)
+    files[outputs["report.json"]] = json.dumps(report, ensure_ascii=False, indent=1) + "\n"
+    files[outputs["report.html"]] = render_html(report)
+    _write_all(options.out_dir, files, inputs)
+    return EpisodeResult(report, outputs)
