@@ -30,6 +30,8 @@ from .model import AlignedPair, Alignment, Bead, Section, Sentence
 
 IntArray = npt.NDArray[np.int64]
 
+_BEAD_OVERHEAD = 1e-4
+
 
 @dataclass(frozen=True)
 class AlignerConfig:
@@ -41,7 +43,10 @@ class AlignerConfig:
     problem is halved first.  ``skip_quantile``: quantile of random 1-1 costs
     that a 1-0 or 0-1 bead costs.  ``size_exponent``: cost grows with
     ``(a*b) ** size_exponent``.  ``length_weight``: weight of the penalty on
-    beads whose length ratio departs from the document's.
+    beads whose length ratio departs from the document's.  ``skip_exclude_best``:
+    per source unit, this many best targets are left out when measuring what
+    unrelated pairs cost.  ``default_skip``: the skip cost of documents too
+    small to calibrate (costs are normalised so unrelated text costs about 1).
     """
 
     max_bead: int = 5
@@ -52,6 +57,9 @@ class AlignerConfig:
     size_exponent: float = 1.0
     length_weight: float = 0.3
     random_samples: int = 200
+    skip_exclude_best: int = 3
+    min_calibration_units: int = 12
+    default_skip: float = 0.7
     seed: int = 1234
 
     def bead_types(self) -> list[tuple[int, int]]:
@@ -78,6 +86,14 @@ class Windows:
     @property
     def size(self) -> int:
         return int(self.vecs[1].shape[0]) if 1 in self.vecs else 0
+
+    def slice(self, start: int, stop: int) -> Windows:
+        """The windows lying wholly inside units ``start..stop-1``."""
+        n = stop - start
+        return Windows(
+            {k: v[start : stop - k + 1] for k, v in self.vecs.items() if k <= n},
+            {k: v[start : stop - k + 1] for k, v in self.lengths.items() if k <= n},
+        )
 
 
 def window_texts(units: Sequence[str], k: int, joiner: str) -> list[str]:
@@ -117,9 +133,53 @@ def averaged_windows(vecs: FloatMatrix, lengths: npt.NDArray[np.float64], max_si
     return Windows(out_v, out_l)
 
 
+@dataclass(frozen=True)
+class Calibration:
+    """What the costs are measured against, taken from a whole document.
+
+    ``src_pool``/``tgt_pool``: random windows of each side (a window's
+    distance to them says how far it lies from unrelated text);
+    ``skip``: the cost of leaving one unit unaligned; ``log_ratio``: the
+    document's log length ratio (target/source).  Aligning a slice of a
+    document (the sentences of one paragraph bead) reuses the document's
+    calibration: a handful of sentences cannot tell what "random" looks like.
+    """
+
+    src_pool: FloatMatrix
+    tgt_pool: FloatMatrix
+    skip: float
+    log_ratio: float
+
+
+def calibrate(src: Windows, tgt: Windows, config: AlignerConfig) -> Calibration:
+    """Calibration of one document pair (both sides non-empty)."""
+    rng = np.random.default_rng(config.seed)
+
+    def sample(w: Windows) -> FloatMatrix:
+        pool = np.vstack([w.vecs[k] for k in sorted(w.vecs)])
+        idx = rng.integers(0, pool.shape[0], size=min(config.random_samples, pool.shape[0]))
+        return pool[idx]
+
+    total_s = float(src.lengths[1].sum()) or 1.0
+    total_t = float(tgt.lengths[1].sum()) or 1.0
+    cal = Calibration(sample(src), sample(tgt), config.default_skip, math.log(total_t / total_s))
+    n, m = src.size, tgt.size
+    if m < config.min_calibration_units or n < config.min_calibration_units:
+        return cal  # too small to tell unrelated pairs from translations
+    scorer = _Scorer.build(src, tgt, [(1, 1)], config, cal)
+    rows = rng.choice(n, size=min(n, 300), replace=False)
+    cols = np.arange(m)
+    costs = np.stack([scorer.pair_costs(1, 1, np.full(m, r), cols) for r in rows])
+    # Each row's best few columns may be its translation: drop them, keep the unrelated pairs.
+    costs.sort(axis=1)
+    unrelated = costs[:, config.skip_exclude_best :].ravel()
+    skip = float(np.quantile(unrelated, config.skip_quantile))
+    return Calibration(cal.src_pool, cal.tgt_pool, skip, cal.log_ratio)
+
+
 @dataclass
 class _Scorer:
-    """Bead costs for one pair of window sets, calibrated on the document."""
+    """Bead costs for one pair of window sets under a calibration."""
 
     src: Windows
     tgt: Windows
@@ -131,39 +191,27 @@ class _Scorer:
     log_ratio: float
 
     @classmethod
-    def build(cls, src: Windows, tgt: Windows, types: list[tuple[int, int]], config: AlignerConfig) -> _Scorer:
-        rng = np.random.default_rng(config.seed)
-
-        def sample(w: Windows) -> FloatMatrix:
-            pool = np.vstack([w.vecs[k] for k in sorted(w.vecs)])
-            idx = rng.integers(0, pool.shape[0], size=min(config.random_samples, pool.shape[0]))
-            return pool[idx]
-
-        ts, ss = sample(tgt), sample(src)
+    def build(
+        cls, src: Windows, tgt: Windows, types: list[tuple[int, int]], config: AlignerConfig, cal: Calibration
+    ) -> _Scorer:
         # 1 - mean cosine to random windows of the other side: the distance a
         # window has to unrelated text.  Floors keep degenerate cases finite.
-        norm_src = {k: np.maximum(1.0 - (v @ ts.T).mean(axis=1), 0.05).astype(np.float64) for k, v in src.vecs.items()}
-        norm_tgt = {k: np.maximum(1.0 - (v @ ss.T).mean(axis=1), 0.05).astype(np.float64) for k, v in tgt.vecs.items()}
-        total_s = float(src.lengths[1].sum()) or 1.0
-        total_t = float(tgt.lengths[1].sum()) or 1.0
-        scorer = cls(src, tgt, types, config, norm_src, norm_tgt, 0.0, math.log(total_t / total_s))
-        n, m = src.size, tgt.size
-        k = min(2000, n * m)
-        i = rng.integers(0, n, size=k)
-        j = rng.integers(0, m, size=k)
-        rand = scorer.pair_costs(1, 1, i, j)
-        scorer.skip = float(np.quantile(rand, config.skip_quantile)) if k else 1.0
-        return scorer
+        norm_src = {k: np.maximum(1.0 - (v @ cal.tgt_pool.T).mean(axis=1), 0.05).astype(np.float64)
+                    for k, v in src.vecs.items()}
+        norm_tgt = {k: np.maximum(1.0 - (v @ cal.src_pool.T).mean(axis=1), 0.05).astype(np.float64)
+                    for k, v in tgt.vecs.items()}
+        return cls(src, tgt, types, config, norm_src, norm_tgt, cal.skip, cal.log_ratio)
 
     def pair_costs(self, a: int, b: int, i: IntArray, j: IntArray) -> npt.NDArray[np.float64]:
         """Costs of beads with ``a`` source windows starting at ``i`` and ``b`` at ``j``."""
         x = self.src.vecs[a][i]
         y = self.tgt.vecs[b][j]
-        cos = np.einsum("ij,ij->i", x, y).astype(np.float64)
+        cos = np.minimum(np.einsum("ij,ij->i", x, y).astype(np.float64), 1.0)
         dist = 2.0 * (1.0 - cos) / (self.norm_src[a][i] + self.norm_tgt[b][j])
         ratio = np.log((self.tgt.lengths[b][j] + 1.0) / (self.src.lengths[a][i] + 1.0)) - self.log_ratio
         dist = dist * (1.0 + self.config.length_weight * np.abs(ratio))
-        return dist * float(a * b) ** self.config.size_exponent
+        # The small overhead breaks exact ties in favour of smaller beads.
+        return dist * float(a * b) ** self.config.size_exponent + _BEAD_OVERHEAD * (a * b - 1)
 
     def cosine(self, a: int, b: int, i: int, j: int) -> float:
         return float(self.src.vecs[a][i] @ self.tgt.vecs[b][j])
@@ -295,7 +343,7 @@ def _coarse_path(
     sw = averaged_windows(src, src_len, 2)
     tw = averaged_windows(tgt, tgt_len, 2)
     types = [t for t in _COARSE_TYPES if max(t) <= min(2, n, m) or 0 in t]
-    scorer = _Scorer.build(sw, tw, types, config)
+    scorer = _Scorer.build(sw, tw, types, config, calibrate(sw, tw, config))
     if (n + 1) * (m + 1) <= config.coarse_cells or min(n, m) < 8:
         lo, hi = _full_band(n, m)
     else:
@@ -308,17 +356,21 @@ def _coarse_path(
     return [(0, 0)] + [(i, j) for i, j, _ in path]
 
 
-def align_windows(src: Windows, tgt: Windows, config: AlignerConfig | None = None) -> list[Bead]:
+def align_windows(
+    src: Windows, tgt: Windows, config: AlignerConfig | None = None, calibration: Calibration | None = None
+) -> list[Bead]:
     """Align two sequences given the embeddings of their windows.
 
-    Returns beads covering every unit of both sides exactly once, in order.
+    ``calibration`` defaults to one measured on these two sequences; pass the
+    enclosing document's when aligning a slice of it.  Returns beads covering
+    every unit of both sides exactly once, in order.
     """
     config = config or AlignerConfig()
     n, m = src.size, tgt.size
     if n == 0 or m == 0:
         return [Bead((i,), (), None) for i in range(n)] + [Bead((), (j,), None) for j in range(m)]
     types = [(a, b) for a, b in config.bead_types() if a <= max(src.vecs) and b <= max(tgt.vecs)]
-    scorer = _Scorer.build(src, tgt, types, config)
+    scorer = _Scorer.build(src, tgt, types, config, calibration or calibrate(src, tgt, config))
     if (n + 1) * (m + 1) <= config.coarse_cells:
         lo, hi = _full_band(n, m)
     else:
@@ -393,37 +445,45 @@ class TranscriptAlignerConfig:
 
 
 def _section_beads(
-    en: Sequence[Sentence],
-    zh: Sequence[Sentence],
-    n_en_paras: int,
-    n_zh_paras: int,
-    embedder: Embedder,
+    section: Section, en: Sequence[Sentence], zh: Sequence[Sentence], embedder: Embedder,
     config: TranscriptAlignerConfig,
-    en_paras: Sequence[str],
-    zh_paras: Sequence[str],
 ) -> list[Bead]:
     """Beads over the section's sentence positions (0-based within the section)."""
-    ratio = max(n_en_paras, n_zh_paras) / max(1, min(n_en_paras, n_zh_paras))
-    if min(n_en_paras, n_zh_paras) < 2 or ratio > config.max_paragraph_ratio:
-        return align_texts([s.text for s in en], [s.text for s in zh], embedder,
-                           src_chinese=False, tgt_chinese=True, config=config.sentences)
-    para_beads = align_texts(en_paras, zh_paras, embedder, src_chinese=False, tgt_chinese=True,
-                             config=config.paragraphs)
-    en_by_para: dict[int, list[int]] = {}
-    zh_by_para: dict[int, list[int]] = {}
-    for pos, s in enumerate(en):
-        en_by_para.setdefault(s.paragraph, []).append(pos)
-    for pos, s in enumerate(zh):
-        zh_by_para.setdefault(s.paragraph, []).append(pos)
+    sc = config.sentences
+    sw = embed_windows([s.text for s in en], embedder, sc.max_side, joiner_for(False))
+    tw = embed_windows([s.text for s in zh], embedder, sc.max_side, joiner_for(True))
+    if not en or not zh:
+        return align_windows(sw, tw, sc)
+    cal = calibrate(sw, tw, sc)
+    n_en, n_zh = len(section.en), len(section.zh)
+    ratio = max(n_en, n_zh) / max(1, min(n_en, n_zh))
+    if min(n_en, n_zh) < 2 or ratio > config.max_paragraph_ratio:
+        return align_windows(sw, tw, sc, cal)
+    para_beads = align_texts([p.text for p in section.en], [p.text for p in section.zh], embedder,
+                             src_chinese=False, tgt_chinese=True, config=config.paragraphs)
+    # Sentence positions of each paragraph; a paragraph bead covers consecutive
+    # paragraphs, hence a contiguous run of sentences on each side.
+    en_first = _first_positions(en, n_en)
+    zh_first = _first_positions(zh, n_zh)
     beads: list[Bead] = []
     for pb in para_beads:
-        src_pos = [p for i in pb.src for p in en_by_para.get(i, [])]
-        tgt_pos = [p for j in pb.tgt for p in zh_by_para.get(j, [])]
-        inner = align_texts([en[p].text for p in src_pos], [zh[p].text for p in tgt_pos], embedder,
-                            src_chinese=False, tgt_chinese=True, config=config.sentences)
+        e0, e1 = (en_first[pb.src[0]], en_first[pb.src[-1] + 1]) if pb.src else (0, 0)
+        z0, z1 = (zh_first[pb.tgt[0]], zh_first[pb.tgt[-1] + 1]) if pb.tgt else (0, 0)
+        inner = align_windows(sw.slice(e0, e1), tw.slice(z0, z1), sc, cal)
         for b in inner:
-            beads.append(Bead(tuple(src_pos[i] for i in b.src), tuple(tgt_pos[j] for j in b.tgt), b.score))
+            beads.append(Bead(tuple(e0 + i for i in b.src), tuple(z0 + j for j in b.tgt), b.score))
     return beads
+
+
+def _first_positions(sentences: Sequence[Sentence], n_paragraphs: int) -> list[int]:
+    """``out[p]`` = position of paragraph ``p``'s first sentence; ``out[n]`` = len."""
+    out = [len(sentences)] * (n_paragraphs + 1)
+    for pos in range(len(sentences) - 1, -1, -1):
+        out[sentences[pos].paragraph] = pos
+    # A paragraph with no sentence starts where the next one does.
+    for p in range(n_paragraphs - 1, -1, -1):
+        out[p] = min(out[p], out[p + 1])
+    return out
 
 
 def align_transcript(
@@ -438,10 +498,7 @@ def align_transcript(
     for section, en, zh in segmented:
         if progress:
             progress(f"section {section.label}")
-        beads = _section_beads(
-            en, zh, len(section.en), len(section.zh), embedder, config,
-            [p.text for p in section.en], [p.text for p in section.zh],
-        )
+        beads = _section_beads(section, en, zh, embedder, config)
         for b in beads:
             result.pairs.append(
                 AlignedPair(section.label, tuple(en[i] for i in b.src), tuple(zh[j] for j in b.tgt), b.score)

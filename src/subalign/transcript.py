@@ -110,7 +110,7 @@ def _split_languages(blocks: list[_Block], path: Path, where: str) -> tuple[list
             zh.append(_paragraph(b, lang, len(zh)))
         elif re.search(r"\w", b.text):
             line = b.text.splitlines()[0][:40]
-            raise InputError(f"{where} has a block in neither English nor Chinese: {line!r}", path)
+            raise InputError(f"unrecognised layout: {where} has a block in neither English nor Chinese: {line!r}", path)
     return en, zh
 
 

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE
+
+from subalign.errors import InputError
+from subalign.model import Lang
+from subalign.transcript import classify, read_transcript
+
+
+def test_sample_episode_layout() -> None:
+    t = read_transcript(SAMPLE)
+    assert t.layout == "episode"
+    assert t.youtube_id == "hM_h0UA7upI"
+    assert t.video_url == "https://www.youtube.com/watch?v=hM_h0UA7upI"
+    assert "Karpathy" in t.title
+    assert [s.label for s in t.sections] == ["01", "02", "03", "04"]
+    assert [(len(s.en), len(s.zh)) for s in t.sections] == [(15, 15), (33, 32), (74, 73), (58, 56)]
+    # The Chinese outline at the top is kept aside, never part of a section.
+    assert "的对话要点" in t.summary
+    all_zh = "".join(p.text for s in t.sections for p in s.zh)
+    assert "对话要点" not in all_zh
+    assert t.sections[0].en[0].text.startswith("Hi, listeners.")
+    assert t.sections[0].zh[0].text.startswith("大家好")
+    # Offsets point back into the file.
+    raw = SAMPLE.read_text(encoding="utf-8")
+    p = t.sections[2].zh[5]
+    assert raw[p.start : p.end] == p.text
+
+
+def test_interleaved_with_speaker_labels(tmp_path: Path) -> None:
+    f = tmp_path / "chat.md"
+    f.write_text(
+        "# A chat\n\n**Sarah:** Welcome to the show. It is great to have you.\n\n"
+        "**Sarah：** 欢迎来到节目。很高兴你能来。\n\n"
+        "**Andrej:** Thanks for having me.\n\n**Andrej：** 谢谢邀请。\n",
+        encoding="utf-8",
+    )
+    t = read_transcript(f)
+    assert t.layout == "interleaved"
+    sec = t.sections[0]
+    assert [p.speaker for p in sec.en] == ["Sarah", "Andrej"]
+    assert [p.speaker for p in sec.zh] == ["Sarah", "Andrej"]
+    assert sec.en[0].text == "Welcome to the show. It is great to have you."
+    assert sec.zh[1].text == "谢谢邀请。"
+
+
+def test_two_plain_files(tmp_path: Path) -> None:
+    en = tmp_path / "ep.en.txt"
+    zh = tmp_path / "ep.zh.txt"
+    en.write_text("One sentence.\nAnother one.\n", encoding="utf-8")
+    zh.write_text("一句话。\n另一句。\n", encoding="gb18030")
+    t = read_transcript(en, zh)
+    assert t.layout == "two-files"
+    assert [p.text for p in t.sections[0].en] == ["One sentence.", "Another one."]
+    assert [p.text for p in t.sections[0].zh] == ["一句话。", "另一句。"]
+    assert t.encoding == "utf-8+gb18030"
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("### 01\n\nOnly English here.\n\nAnd more English.\n", "has no Chinese text"),
+        ("### 01\n\n只有中文。\n", "has no English text"),
+        ("Only English.\n\nStill English.\n", "has no Chinese text"),
+        ("1\n00:00:01,000 --> 00:00:02,000\nHello\n你好\n", "looks like a subtitle file"),
+        ("Привет мир.\n\nЕщё текст.\n", "unrecognised layout"),
+        ("### 01\n\nHello there.\n\nПривет мир.\n\n你好。\n", "neither English nor Chinese"),
+    ],
+)
+def test_layout_errors_name_the_file(tmp_path: Path, content: str, problem: str) -> None:
+    f = tmp_path / "bad.md"
+    f.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_transcript(f)
+    assert problem in str(err.value)
+    assert str(f) in str(err.value)
+
+
+def test_wrong_language_in_plain_file(tmp_path: Path) -> None:
+    en = tmp_path / "en.txt"
+    zh = tmp_path / "zh.txt"
+    en.write_text("Hello.\n", encoding="utf-8")
+    zh.write_text("Also English.\n", encoding="utf-8")
+    with pytest.raises(InputError, match="should hold Chinese"):
+        read_transcript(en, zh)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("Waymo 和 Tesla 在自动驾驶技术上各有优势", Lang.ZH), ("Tesla is ahead of Waymo.", Lang.EN), ("--- 123", None)],
+)
+def test_classify(text: str, lang: Lang | None) -> None:
+    assert classify(text) is lang
