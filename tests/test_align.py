@@ -3,10 +3,11 @@ from __future__ import annotations
 import random
 
 import pytest
-from conftest import TokenEmbedder
 
 from subalign.align import AlignerConfig, align_texts, embed_windows, format_beads
 from subalign.model import Bead
+
+from conftest import TokenEmbedder
 
 
 def _beads(beads: list[Bead]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
@@ -74,7 +75,9 @@ def test_banded_search_matches_exhaustive_search(fake_embedder: TokenEmbedder) -
 
 def test_either_side_empty(fake_embedder: TokenEmbedder) -> None:
     assert _beads(align_texts(["#1", "#2"], [], fake_embedder, src_chinese=False, tgt_chinese=True)) == [
-        ((0,), ()), ((1,), ())]
+        ((0,), ()),
+        ((1,), ()),
+    ]
     assert _beads(align_texts([], ["#1"], fake_embedder, src_chinese=False, tgt_chinese=True)) == [((), (0,))]
 
 

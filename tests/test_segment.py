@@ -35,8 +35,10 @@ def test_english_sentences(text: str, expected: list[str]) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("大家好，欢迎收听 No Priors。今天我们请到了 Andrej Karpathy。",
-         ["大家好，欢迎收听 No Priors。", "今天我们请到了 Andrej Karpathy。"]),
+        (
+            "大家好，欢迎收听 No Priors。今天我们请到了 Andrej Karpathy。",
+            ["大家好，欢迎收听 No Priors。", "今天我们请到了 Andrej Karpathy。"],
+        ),
         ("GPT-3.5 很好……真的吗？是的", ["GPT-3.5 很好……", "真的吗？", "是的"]),
         ("他说：“你好！”然后走了。", ["他说：“你好！”", "然后走了。"]),
         ("课程（CS 231N。）很有名。对！", ["课程（CS 231N。）", "很有名。", "对！"]),

@@ -67,7 +67,7 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path: Path) -> None:
     target = tmp_path / "out.srt"
     target.write_text("old")
     with pytest.raises(RuntimeError), atomic_write(target) as fh:
-        fh.write("new half")  # type: ignore[arg-type]
+        fh.write("new half")
         raise RuntimeError("boom")
     assert target.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.srt"]

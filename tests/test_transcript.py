@@ -3,11 +3,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE
 
 from subalign.errors import InputError
 from subalign.model import Lang
 from subalign.transcript import classify, read_transcript
+
+from conftest import SAMPLE
 
 
 def test_sample_episode_layout() -> None:

@@ -158,7 +158,8 @@ def calibrate(src: Windows, tgt: Windows, config: AlignerConfig) -> Calibration:
     def sample(w: Windows) -> FloatMatrix:
         pool = np.vstack([w.vecs[k] for k in sorted(w.vecs)])
         idx = rng.integers(0, pool.shape[0], size=min(config.random_samples, pool.shape[0]))
-        return pool[idx]
+        picked: FloatMatrix = pool[idx]
+        return picked
 
     total_s = float(src.lengths[1].sum()) or 1.0
     total_t = float(tgt.lengths[1].sum()) or 1.0
@@ -196,10 +197,12 @@ class _Scorer:
     ) -> _Scorer:
         # 1 - mean cosine to random windows of the other side: the distance a
         # window has to unrelated text.  Floors keep degenerate cases finite.
-        norm_src = {k: np.maximum(1.0 - (v @ cal.tgt_pool.T).mean(axis=1), 0.05).astype(np.float64)
-                    for k, v in src.vecs.items()}
-        norm_tgt = {k: np.maximum(1.0 - (v @ cal.src_pool.T).mean(axis=1), 0.05).astype(np.float64)
-                    for k, v in tgt.vecs.items()}
+        norm_src = {
+            k: np.maximum(1.0 - (v @ cal.tgt_pool.T).mean(axis=1), 0.05).astype(np.float64) for k, v in src.vecs.items()
+        }
+        norm_tgt = {
+            k: np.maximum(1.0 - (v @ cal.src_pool.T).mean(axis=1), 0.05).astype(np.float64) for k, v in tgt.vecs.items()
+        }
         return cls(src, tgt, types, config, norm_src, norm_tgt, cal.skip, cal.log_ratio)
 
     def pair_costs(self, a: int, b: int, i: IntArray, j: IntArray) -> npt.NDArray[np.float64]:
@@ -211,7 +214,8 @@ class _Scorer:
         ratio = np.log((self.tgt.lengths[b][j] + 1.0) / (self.src.lengths[a][i] + 1.0)) - self.log_ratio
         dist = dist * (1.0 + self.config.length_weight * np.abs(ratio))
         # The small overhead breaks exact ties in favour of smaller beads.
-        return dist * float(a * b) ** self.config.size_exponent + _BEAD_OVERHEAD * (a * b - 1)
+        cost: npt.NDArray[np.float64] = dist * float(a * b) ** self.config.size_exponent
+        return cost + _BEAD_OVERHEAD * (a * b - 1)
 
     def cosine(self, a: int, b: int, i: int, j: int) -> float:
         return float(self.src.vecs[a][i] @ self.tgt.vecs[b][j])
@@ -245,11 +249,11 @@ def _banded_dp(
                 per_type.append((t, a, b, [scorer.skip] * width))
                 continue
             valid = (js >= b) & (js - b <= m - b)
-            costs = np.full(width, inf)
-            if valid.any() and i - a <= n - a:
+            bead_costs = np.full(width, inf)
+            if valid.any():
                 jj = js[valid] - b
-                costs[valid] = scorer.pair_costs(a, b, np.full(jj.shape, i - a), jj)
-            per_type.append((t, a, b, costs.tolist()))
+                bead_costs[valid] = scorer.pair_costs(a, b, np.full(jj.shape, i - a), jj)
+            per_type.append((t, a, b, bead_costs.tolist()))
         row = [inf] * width
         back = [-1] * width
         if i == 0 and lo_i == 0:
@@ -336,7 +340,11 @@ _COARSE_TYPES = [(1, 0), (0, 1), (1, 1), (1, 2), (2, 1), (2, 2)]
 
 
 def _coarse_path(
-    src: FloatMatrix, src_len: npt.NDArray[np.float64], tgt: FloatMatrix, tgt_len: npt.NDArray[np.float64], config: AlignerConfig
+    src: FloatMatrix,
+    src_len: npt.NDArray[np.float64],
+    tgt: FloatMatrix,
+    tgt_len: npt.NDArray[np.float64],
+    config: AlignerConfig,
 ) -> list[tuple[int, int]]:
     """Path points (i, j) through the full grid, found coarse-to-fine."""
     n, m = src.shape[0], tgt.shape[0]
@@ -445,7 +453,10 @@ class TranscriptAlignerConfig:
 
 
 def _section_beads(
-    section: Section, en: Sequence[Sentence], zh: Sequence[Sentence], embedder: Embedder,
+    section: Section,
+    en: Sequence[Sentence],
+    zh: Sequence[Sentence],
+    embedder: Embedder,
     config: TranscriptAlignerConfig,
 ) -> list[Bead]:
     """Beads over the section's sentence positions (0-based within the section)."""
@@ -459,8 +470,14 @@ def _section_beads(
     ratio = max(n_en, n_zh) / max(1, min(n_en, n_zh))
     if min(n_en, n_zh) < 2 or ratio > config.max_paragraph_ratio:
         return align_windows(sw, tw, sc, cal)
-    para_beads = align_texts([p.text for p in section.en], [p.text for p in section.zh], embedder,
-                             src_chinese=False, tgt_chinese=True, config=config.paragraphs)
+    para_beads = align_texts(
+        [p.text for p in section.en],
+        [p.text for p in section.zh],
+        embedder,
+        src_chinese=False,
+        tgt_chinese=True,
+        config=config.paragraphs,
+    )
     # Sentence positions of each paragraph; a paragraph bead covers consecutive
     # paragraphs, hence a contiguous run of sentences on each side.
     en_first = _first_positions(en, n_en)

@@ -45,32 +45,30 @@ def _robust_stats(scores: Sequence[float]) -> tuple[float, float]:
     return median, max(1.4826 * mad, 1e-6)
 
 
-def _loc(p: AlignedPair) -> dict[str, object]:
-    return {
-        "section": p.section,
-        "en": tuple(s.index for s in p.en),
-        "zh": tuple(s.index for s in p.zh),
-        "en_text": p.en_text,
-        "zh_text": p.zh_text,
-    }
+def _finding(p: AlignedPair, kind: str, severity: Severity, message: str, **measured: float) -> Finding:
+    """A finding located at pair ``p``, with both texts for the reviewer."""
+    return Finding(
+        kind=kind,
+        severity=severity,
+        message=message,
+        section=p.section,
+        en=tuple(s.index for s in p.en),
+        zh=tuple(s.index for s in p.zh),
+        en_text=p.en_text,
+        zh_text=p.zh_text,
+        value=measured.get("value"),
+        threshold=measured.get("threshold"),
+    )
 
 
 def check_omissions(alignment: Alignment) -> list[Finding]:
     """English sentences with no Chinese rendering."""
-    return [
-        Finding(kind="omission", severity=Severity.WARNING,
-                message="English left untranslated", **_loc(p))  # type: ignore[arg-type]
-        for p in alignment.omissions
-    ]
+    return [_finding(p, "omission", Severity.WARNING, "English left untranslated") for p in alignment.omissions]
 
 
 def check_additions(alignment: Alignment) -> list[Finding]:
     """Chinese sentences that render no English sentence."""
-    return [
-        Finding(kind="addition", severity=Severity.INFO,
-                message="Chinese with no English source", **_loc(p))  # type: ignore[arg-type]
-        for p in alignment.additions
-    ]
+    return [_finding(p, "addition", Severity.INFO, "Chinese with no English source") for p in alignment.additions]
 
 
 def check_low_similarity(alignment: Alignment, thresholds: CheckThresholds | None = None) -> list[Finding]:
@@ -85,11 +83,12 @@ def check_low_similarity(alignment: Alignment, thresholds: CheckThresholds | Non
     for p in scored:
         assert p.score is not None
         if p.score < limit:
-            out.append(Finding(kind="low_similarity", severity=Severity.WARNING,
-                               message=f"meaning may differ: similarity {p.score:.3f} is far below "
-                                       f"this document's median {median:.3f}",
-                               value=round(p.score, 4), threshold=round(limit, 4),
-                               **_loc(p)))  # type: ignore[arg-type]
+            message = f"meaning may differ: similarity {p.score:.3f} is far below this document's median {median:.3f}"
+            out.append(
+                _finding(
+                    p, "low_similarity", Severity.WARNING, message, value=round(p.score, 4), threshold=round(limit, 4)
+                )
+            )
     return out
 
 
@@ -108,16 +107,22 @@ def alignment_gate(alignment: Alignment, thresholds: CheckThresholds | None = No
     om = sum(len(p.en) for p in alignment.omissions)
     add = sum(len(p.zh) for p in alignment.additions)
     if n_en and om / n_en > th.gate_max_unaligned_share:
-        reasons.append(f"{om} of {n_en} English sentences ({om / n_en:.0%}) have no Chinese "
-                       f"(limit {th.gate_max_unaligned_share:.0%}): is this the right translation?")
+        reasons.append(
+            f"{om} of {n_en} English sentences ({om / n_en:.0%}) have no Chinese "
+            f"(limit {th.gate_max_unaligned_share:.0%}): is this the right translation?"
+        )
     if n_zh and add / n_zh > th.gate_max_unaligned_share:
-        reasons.append(f"{add} of {n_zh} Chinese sentences ({add / n_zh:.0%}) have no English "
-                       f"(limit {th.gate_max_unaligned_share:.0%}): is this the right translation?")
+        reasons.append(
+            f"{add} of {n_zh} Chinese sentences ({add / n_zh:.0%}) have no English "
+            f"(limit {th.gate_max_unaligned_share:.0%}): is this the right translation?"
+        )
     scores = sorted(p.score for p in alignment.pairs if p.en and p.zh and p.score is not None)
     if len(scores) >= th.min_pairs_for_calibration:
         median = statistics.median(scores)
         p10 = scores[len(scores) // 10]
         if median - p10 < th.gate_min_median_margin:
-            reasons.append(f"pair similarities are flat (median {median:.3f}, 10th percentile {p10:.3f}): "
-                           "the model cannot separate translations here")
+            reasons.append(
+                f"pair similarities are flat (median {median:.3f}, 10th percentile {p10:.3f}): "
+                "the model cannot separate translations here"
+            )
     return reasons

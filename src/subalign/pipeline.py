@@ -86,8 +86,9 @@ def _resolve_duration(options: RunOptions) -> tuple[float, str]:
         return media_duration(options.media), f"estimated from the duration of {options.media.name} (ffprobe)"
     if options.duration is not None:
         return options.duration, "estimated from the given duration"
-    raise InputError("needs the episode's length to time subtitles: give --duration H:MM:SS or --media FILE",
-                     options.transcript)
+    raise InputError(
+        "needs the episode's length to time subtitles: give --duration H:MM:SS or --media FILE", options.transcript
+    )
 
 
 def _check_out_dir(out_dir: Path) -> None:
@@ -135,8 +136,11 @@ def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | No
     say("reading transcript")
     transcript = read_transcript(options.transcript, options.zh_file)
     duration, timing_source = _resolve_duration(options)
-    inputs = [options.transcript, *([options.zh_file] if options.zh_file else []),
-              *([options.media] if options.media else [])]
+    inputs = [
+        options.transcript,
+        *([options.zh_file] if options.zh_file else []),
+        *([options.media] if options.media else []),
+    ]
     _check_out_dir(options.out_dir)
 
     say("segmenting sentences")
@@ -149,8 +153,10 @@ def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | No
 
     say("timing")
     timed = estimate_from_duration(alignment.pairs, duration)
-    timing_reasons = ["No audio or captions were used: times are spread over the duration by text length and are "
-                      "off by seconds. Every cue is marked estimated."]
+    timing_reasons = [
+        "No audio or captions were used: times are spread over the duration by text length and are "
+        "off by seconds. Every cue is marked estimated."
+    ]
     cues = build_cues(timed)
 
     say("writing subtitles and report")

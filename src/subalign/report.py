@@ -64,7 +64,7 @@ def build_report(
         n_en += len(p.en)
         n_zh += len(p.zh)
         kinds[p.kind] += 1
-        row = {
+        row: dict[str, Any] = {
             "kind": p.kind,
             "en": [s.index for s in p.en],
             "zh": [s.index for s in p.zh],
@@ -158,9 +158,8 @@ def render_html(report: dict[str, Any]) -> str:
         + "</td></tr>",
         f"<tr><th>Sentences</th><td>{counts['en_sentences']} English, {counts['zh_sentences']} Chinese, "
         f"{counts['pairs']} pairs</td></tr>",
-        f"<tr><th>Pairs by kind</th><td>{_e(', '.join(f'{k}: {v}' for k, v in counts['pairs_by_kind'].items()))}</td></tr>",
-        f"<tr><th>Findings</th><td>{_e(', '.join(f'{k}: {v}' for k, v in counts['findings_by_kind'].items()) or 'none')}"
-        "</td></tr>",
+        f"<tr><th>Pairs by kind</th><td>{_e(_tally(counts['pairs_by_kind']))}</td></tr>",
+        f"<tr><th>Findings</th><td>{_e(_tally(counts['findings_by_kind']) or 'none')}</td></tr>",
         f"<tr><th>Summary at the top</th><td>{inp['summary']['characters']} characters, not aligned "
         "(it is not a translation)</td></tr>",
         "</table>",
@@ -175,8 +174,10 @@ def render_html(report: dict[str, Any]) -> str:
         out.append(f"<p class='warning'>{_e(r)}</p>")
     out.append("<h2>Findings, most severe first</h2>")
     if report["findings"]:
-        out.append("<table><tr><th>severity</th><th>kind</th><th>section</th><th>English</th><th>Chinese</th>"
-                   "<th>measured / limit</th></tr>")
+        out.append(
+            "<table><tr><th>severity</th><th>kind</th><th>section</th><th>English</th><th>Chinese</th>"
+            "<th>measured / limit</th></tr>"
+        )
         for f in report["findings"]:
             measured = "" if f["value"] is None else f"{f['value']} / {f['threshold']}"
             out.append(
@@ -208,6 +209,10 @@ def render_html(report: dict[str, Any]) -> str:
         out.append("</table>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
+
+
+def _tally(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k}: {v}" for k, v in counts.items())
 
 
 def _clock(seconds: float) -> str:

@@ -17,18 +17,68 @@ from .model import Lang, Paragraph, Section, Sentence
 
 # Words after which "." does not end an English sentence.  Lower-case, no dot.
 ENGLISH_ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof sr jr st mt vs etc e.g i.e cf al fig figs no nos vol
-    approx dept est inc ltd co corp jan feb mar apr jun jul aug sep sept oct nov dec
-    u.s u.k u.n a.m p.m ph.d gen gov lt col capt sgt rev hon""".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sr",
+        "jr",
+        "st",
+        "mt",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "cf",
+        "al",
+        "fig",
+        "figs",
+        "no",
+        "nos",
+        "vol",
+        "approx",
+        "dept",
+        "est",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "u.s",
+        "u.k",
+        "u.n",
+        "a.m",
+        "p.m",
+        "ph.d",
+        "gen",
+        "gov",
+        "lt",
+        "col",
+        "capt",
+        "sgt",
+        "rev",
+        "hon",
+    ]
 )
 # Abbreviations that are also common sentence-final words ("... and so on, etc.")
 # end a sentence when the next word starts with a capital.
 _FINAL_ABBREVIATIONS = frozenset({"etc", "inc", "ltd", "co", "corp", "al", "a.m", "p.m", "u.s"})
 
 _CLOSERS = "\"'”’)]}»」』）》】〉"
-_EN_END = re.compile(
-    r"(?:\.{3}|…|[.!?])+[" + re.escape(_CLOSERS) + r"]*(?=\s+|$)"
-)
+_EN_END = re.compile(r"(?:\.{3}|…|[.!?])+[" + re.escape(_CLOSERS) + r"]*(?=\s+|$)")
 _EN_NEXT_START = re.compile(r"\s+(?=[\"'“‘(\[]?[A-Z0-9¿¡])")
 _ZH_END = re.compile(r"(?:[。！？!?]+|…+|⋯+|\.{3,})[" + re.escape(_CLOSERS) + r"]*")
 _WORD_BEFORE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z.]*)\.$")
@@ -104,9 +154,7 @@ def split(text: str, lang: Lang) -> list[tuple[int, int]]:
     return split_english(text) if lang is Lang.EN else split_chinese(text)
 
 
-def segment_paragraphs(
-    paragraphs: Iterable[Paragraph], section: str, first_index: int = 0
-) -> list[Sentence]:
+def segment_paragraphs(paragraphs: Iterable[Paragraph], section: str, first_index: int = 0) -> list[Sentence]:
     """Sentences of ``paragraphs`` (one language), numbered from ``first_index``."""
     out: list[Sentence] = []
     for para in paragraphs:

@@ -111,7 +111,7 @@ def read_text(path: Path) -> DecodedText:
 
 
 @contextmanager
-def atomic_write(path: Path, *, binary: bool = False) -> Iterator[IO[str] | IO[bytes]]:
+def atomic_write(path: Path) -> Iterator[IO[str]]:
     """Open a temporary file beside ``path``; rename it over ``path`` on success.
 
     On any exception the temporary file is removed and the target is left as
@@ -124,11 +124,7 @@ def atomic_write(path: Path, *, binary: bool = False) -> Iterator[IO[str] | IO[b
     except OSError as exc:
         raise OutputError(f"cannot write here ({exc.strerror or exc})", path.parent) from exc
     try:
-        if binary:
-            fh: IO[str] | IO[bytes] = os.fdopen(fd, "wb")
-        else:
-            fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
-        with fh:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             yield fh
         # mkstemp creates 0600 files; outputs get the usual permissions.
         umask = os.umask(0)
@@ -144,6 +140,6 @@ def write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically as UTF-8."""
     try:
         with atomic_write(path) as fh:
-            fh.write(text)  # type: ignore[arg-type]
+            fh.write(text)
     except OSError as exc:
         raise OutputError(f"cannot be written ({exc.strerror or exc})", path) from exc

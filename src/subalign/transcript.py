@@ -90,10 +90,7 @@ def _paragraph(block: _Block, lang: Lang, index: int) -> Paragraph:
         speaker = m.group(1).strip()
         text, start = text[m.end() :], start + m.end()
     # Join hard-wrapped lines: a paragraph is one run of text.
-    if lang is Lang.EN:
-        flat = re.sub(r"[ \t]*\n[ \t]*", " ", text)
-    else:
-        flat = re.sub(r"[ \t]*\n[ \t]*", "", text)
+    flat = re.sub(r"[ \t]*\n[ \t]*", " " if lang is Lang.EN else "", text)
     # Offsets stay valid only while lengths match; they do for single newlines
     # replaced by one space (EN).  For ZH the end offset is that of the block.
     return Paragraph(lang, index, flat, start, start + len(text), speaker)
@@ -200,7 +197,7 @@ def _single_language(doc: DecodedText, lang: Lang) -> list[Paragraph]:
                 lines.append(_Block(line.strip(), pos + lead, pos + lead + len(line.strip())))
             pos += len(line) + 1
         blocks = lines
-    paras = []
+    paras: list[Paragraph] = []
     for b in blocks:
         found = classify(b.text)
         if found is not None and found is not lang:

@@ -12,7 +12,7 @@ from .base import Layout
 
 
 def _srt_time(seconds: float) -> pysrt.SubRipTime:
-    return pysrt.SubRipTime(milliseconds=int(round(seconds * 1000)))
+    return pysrt.SubRipTime(milliseconds=round(seconds * 1000))
 
 
 def srt_safe(text: str) -> str:

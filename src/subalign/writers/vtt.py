@@ -16,7 +16,7 @@ _STYLE = """::cue(.zh) { font-family: "Noto Sans CJK SC", "PingFang SC", sans-se
 
 
 def _timestamp(seconds: float) -> str:
-    ms = int(round(seconds * 1000))
+    ms = round(seconds * 1000)
     h, rest = divmod(ms, 3_600_000)
     m, rest = divmod(rest, 60_000)
     s, ms = divmod(rest, 1000)
