@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 
 from . import __version__
@@ -118,7 +117,7 @@ def _errors() -> Iterator[None]:
     """Turn every failure into one line on stderr and a documented exit code."""
     try:
         yield
-    except (typer.Exit, typer.Abort, SystemExit, click.ClickException):
+    except (typer.Exit, typer.Abort, SystemExit, typer.TyperException):
         raise
     except KeyboardInterrupt:
         typer.echo("subalign: interrupted", err=True)
