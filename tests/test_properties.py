@@ -77,13 +77,18 @@ def test_every_sentence_reaches_the_bilingual_file(text: str, duration: float) -
     timed = estimate_from_duration(alignment.pairs, duration)
     cues = build_cues(timed)
 
-    srt = pysrt.from_string(get_writer("srt").dumps(cues, Layout((Lang.ZH, Lang.EN))))
-    got_en, got_zh = [], []
-    for item in srt:
-        for line in item.text.split("\n"):
-            (got_zh if any("\u4e00" <= ch <= "\u9fff" for ch in line) else got_en).append(line)
+    srt_writer = get_writer("srt")
+    srt = pysrt.from_string(srt_writer.dumps(cues, Layout((Lang.ZH, Lang.EN))))
+    en_track = pysrt.from_string(srt_writer.dumps(cues, Layout((Lang.EN,))))
+    zh_track = pysrt.from_string(srt_writer.dumps(cues, Layout((Lang.ZH,))))
+    got_en = [item.text for item in en_track]
+    got_zh = [item.text.replace("\n", "") for item in zh_track]
     assert " ".join(got_en).split() == " ".join(en).split()
     assert "".join(got_zh) == "".join(zh)
+    # The bilingual file holds exactly the lines of both tracks.
+    assert sum(len(i.text.split("\n")) for i in srt) == sum(
+        len(i.text.split("\n")) for track in (en_track, zh_track) for i in track
+    )
     # Times are ordered, inside the duration, and never empty.
     assert all(a.start <= b.start for a, b in itertools.pairwise(srt))
     assert all(item.end > item.start for item in srt)

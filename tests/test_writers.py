@@ -82,7 +82,7 @@ def test_ffmpeg_reads_every_output(tmp_path: Path, ffmpeg: str, writer: str, lay
     w = get_writer(writer)
     f = tmp_path / f"x{w.extension}"
     f.write_text(w.dumps(CUES, LAYOUTS[layout]), encoding="utf-8")
-    fmt = {"srt": "srt", "vtt": "webvtt"}[writer]
+    fmt = {"srt": "srt", "vtt": "webvtt", "ass": "ass"}[writer]
     done = subprocess.run(
         [ffmpeg, "-v", "error", "-i", str(f), "-map", "0", "-f", fmt, "-y", os.devnull],
         capture_output=True,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -154,6 +155,14 @@ ModelOpt = Annotated[
         "sentence-transformers folder / cached model name (needs subalign[st]). Never downloads.",
     ),
 ]
+ProfileOpt = Annotated[
+    str,
+    typer.Option(
+        "--profile",
+        "-p",
+        help='Style profile: netflix, bbc, youtube, or a TOML file (base = "netflix" plus any limit to override).',
+    ),
+]
 ThreadsOpt = Annotated[int, typer.Option("--threads", min=1, help="CPU threads for the default model.")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the embedding cache.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")]
@@ -182,19 +191,31 @@ def run(
         bool, typer.Option("--en-top", help="Put English above Chinese in bilingual cues (default: Chinese on top).")
     ] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 also when times are only estimated.")] = False,
+    profile: ProfileOpt = "netflix",
+    zh_size: Annotated[int, typer.Option(help="Chinese font size in the ASS file (1080p canvas).")] = 64,
+    en_size: Annotated[int, typer.Option(help="English font size in the ASS file.")] = 52,
+    zh_colour: Annotated[str, typer.Option(help="Chinese text colour, #RRGGBB (ASS).")] = "#FFFFFF",
+    en_colour: Annotated[str, typer.Option(help="English text colour, #RRGGBB (ASS).")] = "#F0E68C",
     threads: ThreadsOpt = 1,
     no_cache: NoCacheOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Align, check and time an episode; write bilingual SRT/VTT, per-language tracks and a report.
 
-    Writes OUT/<episode>.en-zh.srt, .en-zh.vtt, .en.srt, .en.vtt, .zh-Hans.srt, .zh-Hans.vtt,
-    report.json and report.html.
+    Writes OUT/<episode>.en-zh.srt, .en-zh.vtt, .en-zh.ass, .en.srt, .en.vtt, .zh-Hans.srt, .zh-Hans.vtt,
+    report.json and report.html.  Cues follow the style profile (--profile); the report lints every file.
     """
     from .media import parse_duration
     from .pipeline import RunOptions, run_episode
+    from .style import load_profile
+    from .writers import Look
 
     with _errors():
+        for colour in (zh_colour, en_colour):
+            if not re.fullmatch(r"#[0-9A-Fa-f]{6}", colour):
+                raise typer.BadParameter(f"colour {colour!r} is not #RRGGBB")
+        load_profile(profile)
+        Look(zh_size=zh_size, en_size=en_size, zh_colour=zh_colour, en_colour=en_colour)
         if media is not None and duration is not None:
             raise typer.BadParameter("give --media or --duration, not both")
         seconds = None
@@ -228,6 +249,14 @@ def run(
             code = ExitCode.OK
             for reason in rep["gate"]["reasons"]:
                 log.warning("%s: low confidence: %s", path.name, reason)
+                code = ExitCode.QUALITY
+            if rep["style"]["hard_violations"]:
+                log.warning(
+                    "%s: %d hard-limit violations of the %s profile in the subtitles (see the report)",
+                    path.name,
+                    rep["style"]["hard_violations"],
+                    rep["style"]["profile"],
+                )
                 code = ExitCode.QUALITY
             if rep["timing"]["estimated"]:
                 log.warning("%s: times are estimated from the duration (no audio or captions used)", path.name)
@@ -361,6 +390,49 @@ def evaluate(
             )
         else:
             typer.echo(format_scores(res))
+
+
+@app.command()
+def lint(
+    files: Annotated[list[Path], typer.Argument(help="SRT, WebVTT or ASS file(s).")],
+    profile: ProfileOpt = "netflix",
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings (reading speed, gaps) too.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check subtitle files against a style profile; one line per violation with cue, time, measured value, limit.
+
+    Exit 0 when no hard limit is broken (characters per line, lines per cue, duration, overlaps, empty cues,
+    markup or '-->' in text); 1 when one is (or any warning, with --strict); 3 for a malformed file.
+    """
+    from .lint import is_hard, lint_cues, read_subtitles, summarise, tolerance_for, violation_dict
+    from .style import load_profile
+
+    with _errors():
+        style = load_profile(profile)
+        worst = ExitCode.OK
+        report: dict[str, Any] = {"profile": style.name, "files": {}}
+        for f in files:
+            cues = read_subtitles(f)
+            violations = lint_cues(cues, style, tolerance_for(f))
+            summary = summarise(violations)
+            report["files"][str(f)] = {
+                **summary,
+                "cues": len(cues),
+                "violations": [violation_dict(v) for v in violations],
+            }
+            if not as_json:
+                for v in violations:
+                    typer.echo(f"{f}: {v.severity}: {v.describe()}")
+                typer.echo(
+                    f"{f}: {len(cues)} cues, {summary['errors']} hard-limit violations, "
+                    f"{summary['warnings']} warnings (profile {style.name})"
+                )
+            if any(is_hard(v) for v in violations) or (strict and violations):
+                worst = ExitCode.QUALITY
+        if as_json:
+            typer.echo(json.dumps(report, ensure_ascii=False, indent=1))
+        if worst:
+            raise typer.Exit(int(worst))
 
 
 @models_app.command("build-e5")

@@ -1,17 +1,332 @@
-"""From timed pairs to subtitle cues.
+"""From timed pairs to subtitle cues a professional would ship.
 
-One cue per pair that has English speech; both languages share the cue's
-times.  A Chinese addition (no English) has no speech of its own: it joins
-the cue of the next pair with English in the same section (so padding such as
-"对方打趣说：" stays before the line it introduces), else the previous one.
-It is also reported as an addition, so the reviewer sees it either way.
+1. Chinese additions (no English) join the cue of the next pair with English
+   in the same section (padding such as "对方打趣说：" stays before the line it
+   introduces), else the previous one; they are also reported as additions.
+2. A pair that fits one cue (both languages break into the profile's lines,
+   duration within the maximum) becomes one cue.  A longer pair is cut into
+   clauses on both sides (punctuation; sentence ends first), the clauses are
+   aligned to each other *inside the pair* with the same m:n aligner as the
+   sentences (embeddings, length), and consecutive clause beads are grouped
+   into as few cues as fit, with balanced durations.  So each cue's Chinese
+   renders that cue's English.  A bead that still does not fit is cut in two
+   in step (English at the best word break, Chinese at the matching position,
+   at punctuation when near).
+3. Times: a pair's span is shared by its cues in proportion to English
+   length.  Then short neighbours merge when the result fits, cues shorter
+   than the minimum borrow time from their neighbours, gaps below the
+   chaining threshold close to the minimum gap, and times snap to frames.
+
+No text is dropped or repeated: every English word and Chinese character of
+the pairs lands in exactly one cue (tests check it on generated pairs and on
+the sample).
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
-from .model import Cue, Sentence, TimedPair
+from .align import AlignerConfig, Calibration, align_windows, embed_windows
+from .embed import Embedder
+from .model import Cue, Lang, Sentence, TimedPair
+from .style import PROFILES, StyleProfile, break_lines, reading_chars
+
+# Clause boundaries: after these marks (with closing quotes/brackets) and space.
+_EN_CLAUSE = re.compile(r"(?<=[,;:.!?…—])[\"'”’)\]]*\s+|\s+(?=—)|(?<=--)\s+")
+_ZH_CLAUSE = re.compile(r"(?<=[，、；：。！？…—,;:!?])[”’」』）》】\"')\]]*")
+_ZH_PUNCT = "，、；：。！？…—,;:!?"
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of English and the Chinese that renders it, inside one pair."""
+
+    en: str
+    zh: str
+
+
+@dataclass
+class _Draft:
+    """A cue being built: text, time, provenance."""
+
+    start: float
+    end: float
+    en: str
+    zh: str
+    section: str
+    estimated: bool
+    en_ids: tuple[int, ...]
+    zh_ids: tuple[int, ...]
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+def en_clauses(text: str) -> list[str]:
+    """English text cut after clause punctuation; joining with spaces gives it back."""
+    parts = [p.strip() for p in _EN_CLAUSE.split(text)]
+    return [p for p in parts if p]
+
+
+def zh_clauses(text: str) -> list[str]:
+    """Chinese text cut after clause punctuation; joining gives it back."""
+    out, pos = [], 0
+    for m in _ZH_CLAUSE.finditer(text):
+        if m.end() > pos:
+            out.append(text[pos : m.end()])
+            pos = m.end()
+    if pos < len(text):
+        out.append(text[pos:])
+    return [p for p in (x.strip() for x in out) if p]
+
+
+def _weights(pieces: Sequence[Piece]) -> list[float]:
+    """Each piece's share of the pair's time: the mean of its English and Chinese shares.
+
+    Both languages say the same thing; averaging their relative lengths gives
+    a piece with little English but much Chinese a fair time, never zero.
+    """
+    total_en = sum(len(p.en) for p in pieces)
+    total_zh = sum(len(p.zh) for p in pieces)
+    out = []
+    for p in pieces:
+        shares = []
+        if total_en:
+            shares.append(len(p.en) / total_en)
+        if total_zh:
+            shares.append(len(p.zh) / total_zh)
+        out.append(sum(shares) / len(shares) if shares else 1.0 / len(pieces))
+    return out
+
+
+def _join_en(parts: Sequence[str]) -> str:
+    return " ".join(p for p in parts if p)
+
+
+def _join_zh(parts: Sequence[str]) -> str:
+    return "".join(parts)
+
+
+def reading_time(en: str, zh: str, profile: StyleProfile) -> float:
+    """Seconds a viewer needs to read the cue at the profile's reading speeds."""
+    return max(reading_chars(en, Lang.EN) / profile.en_cps, reading_chars(zh, Lang.ZH) / profile.zh_cps)
+
+
+def fits(en: str, zh: str, duration: float, profile: StyleProfile) -> bool:
+    """Whether one cue can hold this English and Chinese for ``duration`` seconds.
+
+    A long span is a reason to split only when the text needs more reading
+    time than one cue may show; a short line over a long pause stays one cue
+    (its display is capped at the maximum duration).
+    """
+    if en and break_lines(en, Lang.EN, profile) is None:
+        return False
+    if zh and break_lines(zh, Lang.ZH, profile) is None:
+        return False
+    return duration <= profile.max_duration + 1e-9 or reading_time(en, zh, profile) <= profile.max_duration
+
+
+def _en_cut(text: str) -> int | None:
+    """Best word boundary to cut English in two (index into the text)."""
+    spaces = [m.start() for m in re.finditer(" ", text)]
+    if not spaces:
+        return None
+    mid = len(text) / 2
+
+    def cost(i: int) -> float:
+        left = text[:i]
+        bonus = (
+            -0.3
+            if left[-1:] in ",;:.!?"
+            else (
+                -0.15
+                if text[i + 1 :].split(" ")[0].lower() in {"and", "but", "so", "because", "which", "that", "or"}
+                else 0
+            )
+        )
+        return abs(i - mid) / len(text) + bonus
+
+    return min(spaces, key=cost)
+
+
+def _zh_cut(text: str, fraction: float) -> int | None:
+    """Position to cut Chinese near ``fraction`` of its length, at punctuation when near."""
+    if len(text) < 2:
+        return None
+    target = fraction * len(text)
+    best: tuple[float, int] | None = None
+    for pos in range(1, len(text)):
+        a, b = text[pos - 1], text[pos]
+        if a.isascii() and a.isalnum() and b.isascii() and b.isalnum():
+            continue  # inside a Latin word or number
+        if b in _ZH_PUNCT:
+            continue  # no line may start with punctuation
+        cost = abs(pos - target) / len(text) - (0.15 if a in _ZH_PUNCT else 0.0)
+        if best is None or cost < best[0]:
+            best = (cost, pos)
+    return None if best is None else best[1]
+
+
+def _force_split(piece: Piece, duration: float, profile: StyleProfile, depth: int = 0) -> list[Piece]:
+    """Cut a piece in two, in step, until every part fits (or cannot be cut)."""
+    if fits(piece.en, piece.zh, duration, profile) or depth > 8:
+        return [piece]
+    i = _en_cut(piece.en)
+    if i is None:
+        # English too short to cut ("Yeah,") beside long Chinese: cut the Chinese alone.
+        j = _zh_cut(piece.zh, 0.5) if piece.zh else None
+        if j is None:
+            return [piece]
+        en_a, en_b, zh_a, zh_b = piece.en, "", piece.zh[:j], piece.zh[j:]
+    else:
+        en_a, en_b = piece.en[:i].strip(), piece.en[i:].strip()
+        j = _zh_cut(piece.zh, len(en_a) / max(1, len(en_a) + len(en_b))) if piece.zh else None
+        zh_a, zh_b = (piece.zh[:j], piece.zh[j:]) if j is not None else (piece.zh, "")
+    a, b = Piece(en_a, zh_a), Piece(en_b, zh_b)
+    da = duration * _weights([a, b])[0]
+    return _force_split(a, da, profile, depth + 1) + _force_split(b, duration - da, profile, depth + 1)
+
+
+# The clause aligner must not leave clauses out: a skip costs more than any pair.
+_CLAUSE_ALIGNER = AlignerConfig(max_bead=6, max_side=4, length_weight=0.6)
+_CLAUSE_SKIP = 3.0
+
+
+def _clause_beads(en_units: list[str], zh_units: list[str], embedder: Embedder | None) -> list[Piece]:
+    """In-step clause groups of one pair (every clause in exactly one group)."""
+    if len(en_units) == 1 or len(zh_units) == 1 or embedder is None:
+        return _length_beads(en_units, zh_units)
+    sw = embed_windows(en_units, embedder, _CLAUSE_ALIGNER.max_side, " ")
+    tw = embed_windows(zh_units, embedder, _CLAUSE_ALIGNER.max_side, "")
+    total_en = sum(len(u) for u in en_units) or 1
+    total_zh = sum(len(u) for u in zh_units) or 1
+    pool_src = sw.vecs[1]
+    pool_tgt = tw.vecs[1]
+    cal = Calibration(pool_src, pool_tgt, _CLAUSE_SKIP, math.log(total_zh / total_en))
+    beads = align_windows(sw, tw, _CLAUSE_ALIGNER, cal)
+    pieces: list[Piece] = []
+    pending_zh = ""
+    for b in beads:
+        en = _join_en([en_units[i] for i in b.src])
+        zh = _join_zh([zh_units[j] for j in b.tgt])
+        if not en:
+            # Chinese clause with no English: keep it with its neighbour.
+            if pieces:
+                pieces[-1] = Piece(pieces[-1].en, pieces[-1].zh + zh)
+            else:
+                pending_zh += zh
+            continue
+        if not zh and pieces:
+            pieces[-1] = Piece(_join_en([pieces[-1].en, en]), pieces[-1].zh)
+            continue
+        pieces.append(Piece(en, pending_zh + zh))
+        pending_zh = ""
+    if pending_zh:  # only when no clause had English, which the caller rules out
+        pieces.append(Piece("", pending_zh))
+    return pieces
+
+
+def _length_beads(en_units: list[str], zh_units: list[str]) -> list[Piece]:
+    """Without a model: pair clauses by cumulative length (monotone)."""
+    if len(en_units) == 1 or len(zh_units) == 1:
+        return [Piece(_join_en(en_units), _join_zh(zh_units))]
+    total_en = sum(len(u) for u in en_units)
+    total_zh = sum(len(u) for u in zh_units)
+    # Each Chinese clause goes with the English clause its midpoint falls in.
+    groups: list[list[str]] = [[] for _ in en_units]
+    bounds, acc = [], 0
+    for u in en_units:
+        acc += len(u)
+        bounds.append(acc / total_en)
+    pos = 0
+    for u in zh_units:
+        mid = (pos + len(u) / 2) / total_zh
+        pos += len(u)
+        k = next(i for i, b in enumerate(bounds) if mid <= b or i == len(bounds) - 1)
+        groups[k].append(u)
+    pieces: list[Piece] = []
+    for en, zh in zip(en_units, groups, strict=True):
+        if not zh and pieces:
+            pieces[-1] = Piece(_join_en([pieces[-1].en, en]), pieces[-1].zh)
+        else:
+            pieces.append(Piece(en, _join_zh(zh)))
+    return pieces
+
+
+def _boundary_cost(en: str) -> float:
+    """How bad it is to end a cue after this English: sentence ends are free."""
+    end = en.rstrip("\"'”’)]")
+    if end[-1:] in ".!?…":
+        return 0.0
+    if end[-1:] in ";:—":
+        return 0.3
+    if end[-1:] == ",":
+        return 0.6
+    return 1.0
+
+
+def _group(pieces: list[Piece], duration: float, profile: StyleProfile) -> list[Piece]:
+    """Contiguous groups of pieces: as few as fit, ending at strong boundaries (DP)."""
+    n = len(pieces)
+    weights = _weights(pieces)
+    inf = math.inf
+    best: list[tuple[float, int]] = [(0.0, -1)] + [(inf, -1)] * n
+    for j in range(1, n + 1):
+        for i in range(j - 1, -1, -1):
+            en = _join_en([p.en for p in pieces[i:j]])
+            zh = _join_zh([p.zh for p in pieces[i:j]])
+            dur = duration * sum(weights[i:j])
+            if j - i > 1 and not fits(en, zh, dur, profile):
+                break  # longer groups only get longer; a single unfit piece is cut later
+            short = max(0.0, profile.min_duration - dur)
+            cost = best[i][0] + 1.0 + short * 2.0 + (0.5 * _boundary_cost(en) if j < n else 0.0)
+            if cost < best[j][0]:
+                best[j] = (cost, i)
+    out: list[Piece] = []
+    j = n
+    while j > 0:
+        i = best[j][1]
+        out.append(Piece(_join_en([p.en for p in pieces[i:j]]), _join_zh([p.zh for p in pieces[i:j]])))
+        j = i
+    out.reverse()
+    return out
+
+
+def split_pair(en: str, zh: str, duration: float, profile: StyleProfile, embedder: Embedder | None) -> list[Piece]:
+    """The pieces (future cues) of one pair's text spoken over ``duration`` seconds."""
+    if fits(en, zh, duration, profile) or not en:
+        return [Piece(en, zh)]
+    en_units = en_clauses(en)
+    zh_units = zh_clauses(zh) if zh else []
+    beads = [Piece(u, "") for u in en_units] if not zh_units else _clause_beads(en_units, zh_units, embedder)
+    grouped = _group(beads, duration, profile)
+    out: list[Piece] = []
+    for g, w in zip(grouped, _weights(grouped), strict=True):
+        out.extend(_force_split(g, duration * w, profile))
+    return out
+
+
+def _ids_by_span(
+    sentences: Sequence[Sentence], joined_lengths: list[tuple[int, int]], sep: int, spans: list[tuple[int, int]]
+) -> list[tuple[int, ...]]:
+    """Sentence ids overlapping each character span of the joined text."""
+    out = []
+    for a, b in spans:
+        ids = tuple(s.index for s, (sa, sb) in zip(sentences, joined_lengths, strict=True) if sa < b and sb > a)
+        out.append(ids)
+    return out
+
+
+def _offsets(parts: Sequence[str], sep: int) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for p in parts:
+        out.append((pos, pos + len(p)))
+        pos += len(p) + sep
+    return out
 
 
 def _neighbour_for(k: int, timed: Sequence[TimedPair]) -> tuple[int, bool] | None:
@@ -29,8 +344,7 @@ def _neighbour_for(k: int, timed: Sequence[TimedPair]) -> tuple[int, bool] | Non
     return None
 
 
-def build_cues(timed: Sequence[TimedPair]) -> list[Cue]:
-    """Cues in time order; every sentence of every pair lands in exactly one cue."""
+def _drafts(timed: Sequence[TimedPair], profile: StyleProfile, embedder: Embedder | None) -> list[_Draft]:
     before: dict[int, list[Sentence]] = {}
     after: dict[int, list[Sentence]] = {}
     for k, tp in enumerate(timed):
@@ -41,21 +355,134 @@ def build_cues(timed: Sequence[TimedPair]) -> list[Cue]:
             continue  # no English anywhere: nothing can be timed (the reader refuses such input)
         j, is_after = target
         (before if is_after else after).setdefault(j, []).extend(tp.pair.zh)
-    cues: list[Cue] = []
+    drafts: list[_Draft] = []
     for k, tp in enumerate(timed):
         if not tp.pair.en:
             continue
-        zh = before.get(k, []) + list(tp.pair.zh) + after.get(k, [])
+        en_sents = list(tp.pair.en)
+        zh_sents = before.get(k, []) + list(tp.pair.zh) + after.get(k, [])
+        en = _join_en([s.text for s in en_sents])
+        zh = _join_zh([s.text for s in zh_sents])
+        duration = tp.end - tp.start
+        pieces = split_pair(en, zh, duration, profile, embedder)
+        en_off = _offsets([s.text for s in en_sents], 1)
+        zh_off = _offsets([s.text for s in zh_sents], 0)
+        t, pe, pz = tp.start, 0, 0
+        for p, w in zip(pieces, _weights(pieces), strict=True):
+            d = duration * w
+            en_ids = _ids_by_span(en_sents, en_off, 1, [(pe, pe + len(p.en))])[0]
+            zh_ids = _ids_by_span(zh_sents, zh_off, 0, [(pz, pz + len(p.zh))])[0] if p.zh else ()
+            pe += len(p.en) + 1
+            pz += len(p.zh)
+            drafts.append(_Draft(t, t + d, p.en, p.zh, tp.pair.section, tp.estimated, en_ids, zh_ids))
+            t += d
+    return drafts
+
+
+def _merge_short(drafts: list[_Draft], profile: StyleProfile) -> list[_Draft]:
+    out: list[_Draft] = []
+    for d in drafts:
+        if out:
+            prev = out[-1]
+            short = min(prev.duration, d.duration) < profile.merge_below
+            same = prev.section == d.section and d.start - prev.end <= profile.chain_gap + 1e-9
+            en = _join_en([prev.en, d.en])
+            zh = _join_zh([prev.zh, d.zh])
+            if short and same and fits(en, zh, d.end - prev.start, profile):
+                out[-1] = _Draft(
+                    prev.start,
+                    d.end,
+                    en,
+                    zh,
+                    prev.section,
+                    prev.estimated or d.estimated,
+                    tuple(dict.fromkeys(prev.en_ids + d.en_ids)),
+                    tuple(dict.fromkeys(prev.zh_ids + d.zh_ids)),
+                )
+                continue
+        out.append(replace(d))
+    return out
+
+
+def _fix_times(drafts: list[_Draft], profile: StyleProfile) -> None:
+    """Minimum duration, gaps and chaining, frame snapping; in place.
+
+    A cue only takes time its neighbours can spare (they stay at or above the
+    minimum duration); times never move past a neighbour's neighbour, so the
+    whole stays within the span the timing gave.  What cannot be fixed stays
+    as it is and is reported by the linter.
+    """
+    fps = profile.fps
+    gap = profile.min_gap
+    low = profile.min_duration
+
+    def snap(t: float) -> float:
+        return round(t * fps) / fps
+
+    for d in drafts:
+        d.start, d.end = snap(d.start), snap(d.end)
+    n = len(drafts)
+    for i, d in enumerate(drafts):
+        if d.duration >= low - 1e-9:
+            continue
+        if i + 1 < n:  # take from the next cue's start
+            nxt = drafts[i + 1]
+            spare = max(0.0, nxt.duration - low)
+            take = min(low - d.duration, spare)
+            d.end = snap(d.end + take)
+            nxt.start = max(nxt.start, snap(d.end + gap)) if take > 0 else nxt.start
+        else:  # the last cue may run on after the speech
+            d.end = snap(d.start + low)
+        if d.duration < low - 1e-9 and i > 0:  # then from the previous cue's end
+            prev = drafts[i - 1]
+            spare = max(0.0, prev.duration - low)
+            take = min(low - d.duration, spare)
+            if take > 0:
+                d.start = snap(d.start - take)
+                prev.end = min(prev.end, snap(d.start - gap))
+    for i in range(n - 1):
+        d, nxt = drafts[i], drafts[i + 1]
+        space = nxt.start - d.end
+        if space < gap - 1e-9:
+            # Too close: end earlier if this cue can spare it, else start the next one later.
+            if d.duration - (gap - space) >= low - 1e-9:
+                d.end = snap(nxt.start - gap)
+            elif nxt.duration - (gap - space) >= low - 1e-9:
+                nxt.start = snap(d.end + gap)
+            else:
+                d.end = snap(max(d.start, nxt.start - gap))
+        elif space <= profile.chain_gap + 1e-9 and space > gap + 1e-9:
+            d.end = snap(nxt.start - gap)  # chain: close small gaps to the minimum gap
+    for d in drafts:
+        if d.duration > profile.max_duration:
+            d.end = snap(d.start + profile.max_duration)
+
+
+def build_cues(
+    timed: Sequence[TimedPair], profile: StyleProfile | None = None, embedder: Embedder | None = None
+) -> list[Cue]:
+    """Cues in time order under ``profile`` (default ``netflix``).
+
+    ``embedder`` aligns clauses inside long pairs; without it clauses are
+    paired by length alone.  Cue text carries its line breaks (``\\n``).
+    """
+    profile = profile or PROFILES["netflix"]
+    drafts = _merge_short(_drafts(timed, profile, embedder), profile)
+    _fix_times(drafts, profile)
+    cues = []
+    for n, d in enumerate(drafts, 1):
+        en_lines = break_lines(d.en, Lang.EN, profile) or [d.en] if d.en else []
+        zh_lines = break_lines(d.zh, Lang.ZH, profile) or [d.zh] if d.zh else []
         cues.append(
             Cue(
-                index=len(cues) + 1,
-                start=tp.start,
-                end=max(tp.end, tp.start + 0.001),
-                en=" ".join(s.text for s in tp.pair.en),
-                zh="".join(s.text for s in zh),
-                estimated=tp.estimated,
-                en_ids=tuple(s.index for s in tp.pair.en),
-                zh_ids=tuple(s.index for s in zh),
+                index=n,
+                start=round(d.start, 3),
+                end=round(d.end, 3),
+                en="\n".join(en_lines),
+                zh="\n".join(zh_lines),
+                estimated=d.estimated,
+                en_ids=d.en_ids,
+                zh_ids=d.zh_ids,
             )
         )
     return cues

@@ -22,14 +22,16 @@ from .checks import CheckThresholds, alignment_gate, run_checks
 from .cues import build_cues
 from .embed import Embedder
 from .errors import InputError, OutputError
+from .lint import lint_outputs
 from .media import media_duration
 from .model import Lang
 from .report import RunInfo, build_report, render_html
 from .segment import segment_sections
+from .style import StyleProfile
 from .textio import write_text
 from .timing import estimate_from_duration
 from .transcript import read_transcript
-from .writers import Layout, get_writer
+from .writers import Layout, Look, get_writer
 
 Progress = Callable[[str], None]
 
@@ -46,6 +48,8 @@ class RunOptions:
     zh_on_top: bool = True
     aligner: TranscriptAlignerConfig = field(default_factory=TranscriptAlignerConfig)
     thresholds: CheckThresholds = field(default_factory=CheckThresholds)
+    profile: StyleProfile = field(default_factory=StyleProfile)
+    look: Look = field(default_factory=Look)
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ def output_names(name: str) -> dict[str, tuple[str, Layout]]:
     return {
         f"{name}.en-zh.srt": ("srt", Layout(bilingual)),
         f"{name}.en-zh.vtt": ("vtt", Layout(bilingual)),
+        f"{name}.en-zh.ass": ("ass", Layout(bilingual)),
         f"{name}.en.srt": ("srt", Layout((Lang.EN,))),
         f"{name}.en.vtt": ("vtt", Layout((Lang.EN,))),
         f"{name}.zh-Hans.srt": ("srt", Layout((Lang.ZH,))),
@@ -157,15 +162,16 @@ def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | No
         "No audio or captions were used: times are spread over the duration by text length and are "
         "off by seconds. Every cue is marked estimated."
     ]
-    cues = build_cues(timed)
+    cues = build_cues(timed, options.profile, embedder)
 
     say("writing subtitles and report")
     name = episode_name(options.transcript)
     files: dict[Path, str] = {}
     for fname, (writer_name, layout) in output_names(name).items():
-        if not options.zh_on_top and layout.bilingual:
-            layout = Layout(tuple(reversed(layout.languages)))
-        files[options.out_dir / fname] = get_writer(writer_name).dumps(cues, layout)
+        languages = layout.languages if options.zh_on_top else tuple(reversed(layout.languages))
+        files[options.out_dir / fname] = get_writer(writer_name).dumps(cues, Layout(languages, options.look))
+    say("linting the subtitles")
+    style = lint_outputs({p.name: text for p, text in files.items()}, options.profile)
     outputs = {p.name: p for p in files}
     outputs["report.json"] = options.out_dir / "report.json"
     outputs["report.html"] = options.out_dir / "report.html"
@@ -176,6 +182,7 @@ def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | No
         outputs={k: str(v) for k, v in outputs.items()},
         gate_reasons=gate,
         timing_reasons=timing_reasons,
+        style=style,
     )
     report = build_report(transcript, timed, findings, info)
     files[outputs["report.json"]] = json.dumps(report, ensure_ascii=False, indent=1) + "\n"

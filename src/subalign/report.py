@@ -29,6 +29,7 @@ class RunInfo:
     outputs: dict[str, str] = field(default_factory=dict)
     gate_reasons: list[str] = field(default_factory=list)
     timing_reasons: list[str] = field(default_factory=list)
+    style: dict[str, Any] = field(default_factory=dict)
 
 
 def _finding_dict(f: Finding) -> dict[str, Any]:
@@ -119,6 +120,7 @@ def build_report(
             "findings_by_kind": dict(sorted(by_kind.items())),
         },
         "gate": {"trusted": not info.gate_reasons, "reasons": info.gate_reasons},
+        "style": info.style,
         "findings": [_finding_dict(f) for f in findings],
         "sections": list(sections.values()),
         "outputs": info.outputs,
@@ -172,6 +174,7 @@ def render_html(report: dict[str, Any]) -> str:
         out.append("</ul></div>")
     for r in timing["reasons"]:
         out.append(f"<p class='warning'>{_e(r)}</p>")
+    out += _style_html(report.get("style") or {})
     out.append("<h2>Findings, most severe first</h2>")
     if report["findings"]:
         out.append(
@@ -209,6 +212,35 @@ def render_html(report: dict[str, Any]) -> str:
         out.append("</table>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
+
+
+def _style_html(style: dict[str, Any]) -> list[str]:
+    if not style:
+        return []
+    out = [
+        f"<h2>Subtitle style: profile {_e(style['profile'])}</h2>",
+        "<table><tr><th>file</th><th>hard-limit violations</th><th>warnings</th><th>by rule</th></tr>",
+    ]
+    for name, f in style["files"].items():
+        cls = "error" if f["errors"] else ""
+        out.append(
+            f"<tr><td>{_e(name)}</td><td class='num {cls}'>{f['errors']}</td><td class='num'>{f['warnings']}"
+            f"</td><td>{_e(_tally(f['by_rule']) or 'none')}</td></tr>"
+        )
+    out.append("</table>")
+    hard = [(name, v) for name, f in style["files"].items() for v in f["violations"]]
+    if hard:
+        out.append(
+            "<table><tr><th>file</th><th>cue</th><th>time</th><th>rule</th><th>measured / limit</th><th>text</th></tr>"
+        )
+        for name, v in hard[:200]:
+            out.append(
+                f"<tr><td>{_e(name)}</td><td class='num'>{v['cue']}</td><td class='num'>{_clock(v['start'])}"
+                f"</td><td class='error'>{_e(v['rule'])} {_e(v['lang'])}</td>"
+                f"<td class='num'>{v['measured']} / {v['limit']}</td><td>{_e(v['detail'])}</td></tr>"
+            )
+        out.append("</table>")
+    return out
 
 
 def _tally(counts: dict[str, int]) -> str:

@@ -7,11 +7,23 @@ returns the writer; ``WRITERS`` lists them all.
 
 from __future__ import annotations
 
-from .base import WRITERS, Layout, SubtitleWriter, get_writer, register
+from .ass import AssWriter
+from .base import WRITERS, Layout, Look, SubtitleWriter, get_writer, register
 from .srt import SrtWriter
 from .vtt import VttWriter
 
 register(SrtWriter())
+register(AssWriter())
 register(VttWriter())
 
-__all__ = ["WRITERS", "Layout", "SrtWriter", "SubtitleWriter", "VttWriter", "get_writer", "register"]
+__all__ = [
+    "WRITERS",
+    "AssWriter",
+    "Layout",
+    "Look",
+    "SrtWriter",
+    "SubtitleWriter",
+    "VttWriter",
+    "get_writer",
+    "register",
+]

@@ -10,6 +10,21 @@ from ..model import Cue, Lang
 
 
 @dataclass(frozen=True)
+class Look:
+    """How each language is drawn where the format can say so (ASS styles, VTT STYLE).
+
+    Colours are ``#RRGGBB``; sizes are ASS points on a 1920x1080 canvas.
+    """
+
+    zh_font: str = "Noto Sans CJK SC"
+    en_font: str = "Arial"
+    zh_size: int = 64
+    en_size: int = 52
+    zh_colour: str = "#FFFFFF"
+    en_colour: str = "#F0E68C"
+
+
+@dataclass(frozen=True)
 class Layout:
     """Which languages a file carries, top line first.
 
@@ -18,19 +33,25 @@ class Layout:
     """
 
     languages: tuple[Lang, ...]
+    look: Look = Look()
 
     @property
     def bilingual(self) -> bool:
         return len(self.languages) > 1
 
     def lines(self, cue: Cue) -> list[tuple[Lang, str]]:
-        """The cue's non-empty lines for this layout, in display order."""
+        """The cue's non-empty lines for this layout, in display order.
+
+        A language's text may hold line breaks (``\n``) chosen by the cue
+        builder; blank lines never reach a file (they end an SRT cue).
+        """
         out = []
         for lang in self.languages:
             text = cue.en if lang is Lang.EN else cue.zh
-            text = " ".join(text.split())  # one line per language, no blank lines
-            if text:
-                out.append((lang, text))
+            for line in text.split("\n"):
+                line = " ".join(line.split())
+                if line:
+                    out.append((lang, line))
         return out
 
     def cues(self, cues: Sequence[Cue]) -> list[tuple[Cue, list[tuple[Lang, str]]]]:

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from subalign.cues import build_cues, en_clauses, split_pair, zh_clauses
+from subalign.lint import LintCue, lint_cues
+from subalign.model import AlignedPair, Lang, Sentence, TimedPair
+from subalign.style import PROFILES, StyleProfile, zh_width
+
+from conftest import TokenEmbedder
+
+NETFLIX = PROFILES["netflix"]
+HARD = {"characters per line", "lines per cue", "duration above maximum", "overlap with next cue", "empty cue"}
+
+
+def test_clauses_give_the_text_back() -> None:
+    en = "So Waymo, of course, is common; I took it, and it was perfect. Really — amazing!"
+    assert " ".join(en_clauses(en)) == en
+    zh = "在旧金山，Waymo 已经很常见；我坐过很多次。真的——太棒了！"
+    assert "".join(zh_clauses(zh)) == zh
+
+
+def test_long_pair_splits_in_step() -> None:
+    en = (
+        "And then staying for a minute in the self-driving space, I think people think that Waymo is ahead "
+        "of Tesla, but personally I think Tesla is ahead of Waymo, and I know it doesn't look like that."
+    )
+    zh = (
+        "在自动驾驶领域，大多数人认为 Waymo 领先于 Tesla，但从我个人的判断来看，Tesla 其实走在了 Waymo 的前面，"
+        "我知道表面上看起来并非如此。"
+    )
+    pieces = split_pair(en, zh, 9.0, NETFLIX, None)
+    assert len(pieces) >= 2
+    assert " ".join(p.en for p in pieces) == en
+    assert "".join(p.zh for p in pieces) == zh
+    assert pieces[-1].zh.endswith("我知道表面上看起来并非如此。")
+    assert pieces[-1].en.endswith("it doesn't look like that.")
+
+
+def _pair(k: int, en: str, zh: str) -> AlignedPair:
+    return AlignedPair(
+        "01",
+        (Sentence(Lang.EN, k, en, "01", 0, 0, len(en)),),
+        (Sentence(Lang.ZH, k, zh, "01", 0, 0, len(zh)),) if zh else (),
+        0.9,
+    )
+
+
+WORDS = ["model", "data", "Tesla", "road", "brain", "school", "and", "the", "robot", "really", "because"]
+HAN = "模型数据道路大脑学校机器人真的因为所以我们"
+
+
+@st.composite
+def pairs(draw: st.DrawFn) -> list[tuple[str, str, float]]:
+    out = []
+    for k in range(draw(st.integers(1, 6))):
+        clauses = draw(st.lists(st.lists(st.sampled_from(WORDS), min_size=2, max_size=9), min_size=1, max_size=6))
+        en = ", ".join(" ".join(c) for c in clauses) + "."
+        zh_clauses_ = draw(st.lists(st.text(alphabet=HAN, min_size=2, max_size=14), min_size=0, max_size=6))
+        zh = "，".join(zh_clauses_) + ("。" if zh_clauses_ else "")
+        out.append((f"#{k} {en}", f"#{k}{zh}" if zh else "", draw(st.floats(0.3, 30))))
+    return out
+
+
+@pytest.mark.parametrize("embedder", [None, TokenEmbedder()], ids=["by-length", "fake-embedder"])
+@settings(max_examples=80, deadline=None)
+@given(data=pairs())
+def test_cues_lose_and_repeat_nothing(embedder: TokenEmbedder | None, data: list[tuple[str, str, float]]) -> None:
+    timed, t = [], 0.0
+    for k, (en, zh, dur) in enumerate(data):
+        timed.append(TimedPair(_pair(k, en, zh), t, t + dur, True))
+        t += dur
+    cues = build_cues(timed, NETFLIX, embedder)
+    got_en = " ".join(c.en.replace("\n", " ") for c in cues).split()
+    want_en = " ".join(en for en, _, _ in data).split()
+    assert got_en == want_en
+    assert "".join(c.zh.replace("\n", "") for c in cues) == "".join(zh for _, zh, _ in data)
+    # Lines fit, times are ordered and never overlap.
+    for c in cues:
+        assert all(len(line) <= NETFLIX.en_chars_per_line for line in c.en.split("\n"))
+        assert all(zh_width(line) <= NETFLIX.zh_width_per_line for line in c.zh.split("\n"))
+        assert len(c.en.split("\n")) <= 2 and len(c.zh.split("\n")) <= 2
+    for lang_text in (lambda c: c.en, lambda c: c.zh):
+        track = [LintCue(c.index, c.start, c.end, tuple(lang_text(c).split("\n"))) for c in cues if lang_text(c)]
+        assert not [v for v in lint_cues(track, NETFLIX) if v.rule in HARD]
+
+
+def test_spaces_punctuation_style() -> None:
+    profile = StyleProfile(zh_punctuation="spaces")
+    timed = [TimedPair(_pair(0, "Yes, I think so.", "是的，我这么认为。"), 0.0, 2.0, True)]
+    (cue,) = build_cues(timed, profile, None)
+    assert cue.zh == "是的 我这么认为"
+
+
+def test_short_neighbours_merge_and_minimum_duration_holds() -> None:
+    rng = random.Random(3)
+    timed, t = [], 0.0
+    for k in range(20):
+        dur = rng.choice([0.3, 0.4, 2.5])
+        timed.append(
+            TimedPair(
+                _pair(
+                    k,
+                    "Yeah." if dur < 1 else "That is a fair point to make.",
+                    "是的。" if dur < 1 else "这个观点很有道理。",
+                ),
+                t,
+                t + dur,
+                True,
+            )
+        )
+        t += dur
+    cues = build_cues(timed, NETFLIX, None)
+    assert len(cues) < 20
+    # Times are frame-snapped, then stored in milliseconds: allow the rounding.
+    assert all(c.end - c.start >= NETFLIX.min_duration - 0.002 for c in cues)
+    assert all(b.start - a.end >= NETFLIX.min_gap - 0.002 for a, b in itertools.pairwise(cues))
