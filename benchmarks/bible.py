@@ -33,14 +33,36 @@ def main() -> int:
     ref_scorer = args.shared / "tools" / "score_alignments.py"
     work = Path(tempfile.mkdtemp(prefix="subalign-bible-"))
     pred = work / "pred.align"
-    align_cmd = [sys.executable, "-m", "subalign", "-q", "align", str(data / "en/001"), str(data / "zh/001"),
-                 "-o", str(pred)] + (["--model", args.model] if args.model else [])
+    align_cmd = [
+        sys.executable,
+        "-m",
+        "subalign",
+        "-q",
+        "align",
+        str(data / "en/001"),
+        str(data / "zh/001"),
+        "-o",
+        str(pred),
+    ] + (["--model", args.model] if args.model else [])
     t0 = time.perf_counter()
     subprocess.run(align_cmd, check=True)
     wall = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    eval_cmd = [sys.executable, "-m", "subalign", "eval", "-g", str(data / "gold/001.align"), "-t", str(pred),
-                "--src-units", str(data / "en.verse"), "--tgt-units", str(data / "zh.verse"), "--json"]
+    eval_cmd = [
+        sys.executable,
+        "-m",
+        "subalign",
+        "eval",
+        "-g",
+        str(data / "gold/001.align"),
+        "-t",
+        str(pred),
+        "--src-units",
+        str(data / "en.verse"),
+        "--tgt-units",
+        str(data / "zh.verse"),
+        "--json",
+    ]
     ours = json.loads(subprocess.run(eval_cmd, check=True, capture_output=True, text=True).stdout)
     # The reference scorer does not merge: give it the verse-merged prediction.
     merged = work / "pred.verse.align"

@@ -130,65 +130,113 @@ def fits(en: str, zh: str, duration: float, profile: StyleProfile) -> bool:
     return duration <= profile.max_duration + 1e-9 or reading_time(en, zh, profile) <= profile.max_duration
 
 
-def _en_cut(text: str) -> int | None:
-    """Best word boundary to cut English in two (index into the text)."""
+_CONJUNCTIONS = {"and", "but", "so", "because", "which", "that", "or"}
+
+
+def _en_cut_candidates(text: str, k: int) -> list[int]:
+    """Up to ``k`` word boundaries to cut English in two, best first.
+
+    Near the middle, after punctuation or before a conjunction when possible.
+    """
     spaces = [m.start() for m in re.finditer(" ", text)]
-    if not spaces:
-        return None
     mid = len(text) / 2
 
     def cost(i: int) -> float:
-        left = text[:i]
-        bonus = (
-            -0.3
-            if left[-1:] in ",;:.!?"
-            else (
-                -0.15
-                if text[i + 1 :].split(" ")[0].lower() in {"and", "but", "so", "because", "which", "that", "or"}
-                else 0
-            )
-        )
-        return abs(i - mid) / len(text) + bonus
+        if text[:i][-1:] in ",;:.!?":
+            bonus = 0.3
+        elif text[i + 1 :].split(" ")[0].lower() in _CONJUNCTIONS:
+            bonus = 0.15
+        else:
+            bonus = 0.0
+        return abs(i - mid) / len(text) - bonus
 
-    return min(spaces, key=cost)
+    return sorted(spaces, key=cost)[:k]
 
 
-def _zh_cut(text: str, fraction: float) -> int | None:
-    """Position to cut Chinese near ``fraction`` of its length, at punctuation when near."""
+def _zh_cut_candidates(text: str, fraction: float, k: int) -> list[int]:
+    """Up to ``k`` positions to cut Chinese near ``fraction`` of its length, best first.
+
+    Never inside a Latin word or number, never before punctuation; a cut
+    right after punctuation is preferred when it is near the target.
+    """
     if len(text) < 2:
-        return None
+        return []
     target = fraction * len(text)
-    best: tuple[float, int] | None = None
+    scored: list[tuple[float, int]] = []
     for pos in range(1, len(text)):
         a, b = text[pos - 1], text[pos]
         if a.isascii() and a.isalnum() and b.isascii() and b.isalnum():
             continue  # inside a Latin word or number
         if b in _ZH_PUNCT:
             continue  # no line may start with punctuation
-        cost = abs(pos - target) / len(text) - (0.15 if a in _ZH_PUNCT else 0.0)
-        if best is None or cost < best[0]:
-            best = (cost, pos)
-    return None if best is None else best[1]
+        bonus = 0.15 if a in _ZH_PUNCT else (0.05 if a.isspace() or b.isspace() else 0.0)
+        scored.append((abs(pos - target) / len(text) - bonus, pos))
+    scored.sort()
+    return [pos for _, pos in scored[:k]]
 
 
-def _force_split(piece: Piece, duration: float, profile: StyleProfile, depth: int = 0) -> list[Piece]:
+def _best_cut(en: str, zh: str, embedder: Embedder | None) -> tuple[int, int | None] | None:
+    """English and Chinese cut positions so each half of the Chinese renders its English half.
+
+    Without a model: the best English boundary and the Chinese position at
+    the same share of the text.  With one: among the few best English
+    boundaries and, for each, the best Chinese positions, the pair of cuts
+    whose halves are most similar (embeddings of the pieces).
+    """
+    en_cands = _en_cut_candidates(en, _EN_CANDIDATES if embedder else 1)
+    if not en_cands:
+        return None
+    if not zh:
+        return en_cands[0], None
+    options: list[tuple[int, int, int]] = []  # (rank, en cut, zh cut)
+    for rank_e, i in enumerate(en_cands):
+        frac = i / len(en)
+        for rank_z, j in enumerate(_zh_cut_candidates(zh, frac, _CUT_CANDIDATES if embedder else 1)):
+            options.append((rank_e + rank_z, i, j))
+    if not options:
+        return en_cands[0], None
+    if embedder is None or len(options) == 1:
+        return options[0][1], options[0][2]
+    strings: list[str] = []
+    for _, i, j in options:
+        strings += [en[:i].strip(), en[i:].strip(), zh[:j], zh[j:]]
+    vecs = embedder.encode(strings)
+    best, best_score = options[0], -math.inf
+    for k, opt in enumerate(options):
+        ea, eb, za, zb = vecs[4 * k : 4 * k + 4]
+        # Similarity of the halves, less a little for leaving the heuristics' order.
+        score = float(ea @ za + eb @ zb) - 0.01 * opt[0]
+        if score > best_score:
+            best, best_score = opt, score
+    return best[1], best[2]
+
+
+_EN_CANDIDATES = 3
+_CUT_CANDIDATES = 24
+
+
+def _force_split(
+    piece: Piece, duration: float, profile: StyleProfile, embedder: Embedder | None = None, depth: int = 0
+) -> list[Piece]:
     """Cut a piece in two, in step, until every part fits (or cannot be cut)."""
     if fits(piece.en, piece.zh, duration, profile) or depth > 8:
         return [piece]
-    i = _en_cut(piece.en)
-    if i is None:
+    cut = _best_cut(piece.en, piece.zh, embedder)
+    if cut is None:
         # English too short to cut ("Yeah,") beside long Chinese: cut the Chinese alone.
-        j = _zh_cut(piece.zh, 0.5) if piece.zh else None
-        if j is None:
+        cands = _zh_cut_candidates(piece.zh, 0.5, 1) if piece.zh else []
+        if not cands:
             return [piece]
-        en_a, en_b, zh_a, zh_b = piece.en, "", piece.zh[:j], piece.zh[j:]
+        en_a, en_b, zh_a, zh_b = piece.en, "", piece.zh[: cands[0]], piece.zh[cands[0] :]
     else:
+        i, j = cut
         en_a, en_b = piece.en[:i].strip(), piece.en[i:].strip()
-        j = _zh_cut(piece.zh, len(en_a) / max(1, len(en_a) + len(en_b))) if piece.zh else None
         zh_a, zh_b = (piece.zh[:j], piece.zh[j:]) if j is not None else (piece.zh, "")
     a, b = Piece(en_a, zh_a), Piece(en_b, zh_b)
     da = duration * _weights([a, b])[0]
-    return _force_split(a, da, profile, depth + 1) + _force_split(b, duration - da, profile, depth + 1)
+    return _force_split(a, da, profile, embedder, depth + 1) + _force_split(
+        b, duration - da, profile, embedder, depth + 1
+    )
 
 
 # The clause aligner must not leave clauses out: a skip costs more than any pair.
@@ -306,7 +354,7 @@ def split_pair(en: str, zh: str, duration: float, profile: StyleProfile, embedde
     grouped = _group(beads, duration, profile)
     out: list[Piece] = []
     for g, w in zip(grouped, _weights(grouped), strict=True):
-        out.extend(_force_split(g, duration * w, profile))
+        out.extend(_force_split(g, duration * w, profile, embedder))
     return out
 
 
