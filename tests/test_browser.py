@@ -99,7 +99,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, ffmpeg: str) -> Iterator[tupl
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -150,7 +150,7 @@ def text_bands(png: Path, ffmpeg: str) -> int:
 
 
 def test_both_languages_show_on_the_frame(chromium: str, site: tuple[Path, int], ffmpeg: str, tmp_path: Path) -> None:
-    root, port = site
+    _, port = site
     ARTIFACTS.mkdir(exist_ok=True)
     bi = screenshot(chromium, f"http://127.0.0.1:{port}/bilingual.html", tmp_path / "bi.png", tmp_path / "p1")
     en = screenshot(chromium, f"http://127.0.0.1:{port}/english.html", tmp_path / "en.png", tmp_path / "p2")
