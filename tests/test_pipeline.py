@@ -118,6 +118,10 @@ def test_nothing_lost_on_the_sample(sample_run: tuple[Path, dict]) -> None:  # t
         len(r["en"]) for s in report["sections"] for r in s["omissions"]
     )
     assert any(t.startswith("Find us on twitter") for t in omitted)
+    # The brand "Unitree", rendered "优趣科技", is flagged for a reviewer.
+    assert any(
+        f["kind"] == "entity" and "Unitree" in f["message"] and "优趣科技" in f["message"] for f in report["findings"]
+    )
 
 
 def test_summary_is_not_aligned(sample_run: tuple[Path, dict]) -> None:  # type: ignore[type-arg]

@@ -13,11 +13,14 @@ ffsubsync's quality gate does: an empty list means trust.
 
 from __future__ import annotations
 
+import math
+import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .model import AlignedPair, Alignment, Finding, Severity
+from .numbers import number_mismatch
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,9 @@ class CheckThresholds:
     standard deviations below the document's median is reported.
     ``gate_max_unaligned_share``: more than this share of sentences (either
     language) left unaligned means the alignment itself is suspect.
+    ``length_ratio_z``: a pair (English of at least ``length_min_chars``)
+    whose log length ratio lies this many robust deviations from the
+    document's is reported.
     ``gate_min_median_margin``: the document's median pair score must exceed
     its 10th percentile of scores by this much, else the model cannot tell
     translations from non-translations in this document.
@@ -37,6 +43,8 @@ class CheckThresholds:
     gate_max_unaligned_share: float = 0.2
     gate_min_median_margin: float = 0.05
     min_pairs_for_calibration: int = 8
+    length_ratio_z: float = 4.0
+    length_min_chars: int = 40
 
 
 def _robust_stats(scores: Sequence[float]) -> tuple[float, float]:
@@ -94,7 +102,15 @@ def check_low_similarity(alignment: Alignment, thresholds: CheckThresholds | Non
 
 def run_checks(alignment: Alignment, thresholds: CheckThresholds | None = None) -> list[Finding]:
     """All checks, findings ranked by severity then position."""
-    findings = check_omissions(alignment) + check_additions(alignment) + check_low_similarity(alignment, thresholds)
+    findings = (
+        check_omissions(alignment)
+        + check_additions(alignment)
+        + check_low_similarity(alignment, thresholds)
+        + check_numbers(alignment)
+        + check_entities(alignment)
+        + check_untranslated(alignment)
+        + check_length_ratio(alignment, thresholds)
+    )
     return sorted(findings, key=lambda f: (f.severity.rank, f.section, f.en[:1] or f.zh[:1]))
 
 
@@ -126,3 +142,249 @@ def alignment_gate(alignment: Alignment, thresholds: CheckThresholds | None = No
                 "the model cannot separate translations here"
             )
     return reasons
+
+
+# -- content checks ---------------------------------------------------------------
+
+# Capitalised English words that are not names (sentence starts are skipped separately).
+_NOT_NAMES = frozenset(
+    [
+        "I",
+        "I'm",
+        "I've",
+        "I'd",
+        "I'll",
+        "OK",
+        "Okay",
+        "Yeah",
+        "Yes",
+        "No",
+        "So",
+        "And",
+        "But",
+        "Or",
+        "Because",
+        "Like",
+        "Well",
+        "Oh",
+        "Um",
+        "Uh",
+        "Mr",
+        "Mrs",
+        "Dr",
+        "The",
+        "A",
+        "An",
+        "It",
+        "It's",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "There",
+        "Here",
+        "What",
+        "When",
+        "Where",
+        "Why",
+        "How",
+        "Who",
+        "Which",
+        "If",
+        "Then",
+        "Now",
+        "Also",
+        "Just",
+        "Even",
+        "We",
+        "You",
+        "He",
+        "She",
+        "They",
+        "My",
+        "Your",
+        "Our",
+        "Their",
+        "His",
+        "Her",
+        "Its",
+        "Is",
+        "Are",
+        "Was",
+        "Were",
+        "Do",
+        "Does",
+        "Did",
+        "Can",
+        "Could",
+        "Would",
+        "Should",
+    ]
+)
+_LATIN_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9+#.\-']*[A-Za-z0-9+#]|[A-Za-z]")
+
+
+def entities(text: str, known: frozenset[str] = frozenset()) -> list[str]:
+    """Names, brands and acronyms in English text.
+
+    Capitalised words not at a sentence start, all-caps words and
+    letter+digit tokens (``G1``, ``CS231N``, ``RoPE``); at a sentence start,
+    only words in ``known`` (lower-case names seen mid-sentence elsewhere in
+    the document).
+    """
+    out = []
+    for m in _LATIN_TOKEN.finditer(text):
+        tok = m.group(0).rstrip(".'")
+        if tok in _NOT_NAMES:
+            continue
+        before = text[: m.start()].rstrip()
+        sentence_start = not before or before[-1] in '.!?"“:'
+        mixed = any(c.isdigit() for c in tok) or (sum(c.isupper() for c in tok) >= 2)
+        if mixed or (tok[:1].isupper() and (not sentence_start or tok.lower() in known)):
+            out.append(tok)
+    return out
+
+
+def check_numbers(alignment: Alignment) -> list[Finding]:
+    """Pairs whose numbers differ between the languages (digits, number words, 万/亿)."""
+    out = []
+    for p in alignment.pairs:
+        if not p.en or not p.zh:
+            continue
+        only_en, only_zh = number_mismatch(p.en_text, p.zh_text)
+        if only_en and only_zh:
+            msg = f"numbers differ: English has {_fmt(only_en)}, Chinese has {_fmt(only_zh)}"
+            out.append(_finding(p, "number_mismatch", Severity.ERROR, msg, value=float(len(only_en) + len(only_zh))))
+        elif only_en and any(v >= 10 or v != int(v) for v in only_en):
+            msg = f"number missing in Chinese: {_fmt(only_en)}"
+            out.append(_finding(p, "number_mismatch", Severity.WARNING, msg, value=float(len(only_en))))
+        elif only_zh and any(v >= 10 or v != int(v) for v in only_zh):
+            msg = f"number only in Chinese: {_fmt(only_zh)}"
+            out.append(_finding(p, "number_mismatch", Severity.WARNING, msg, value=float(len(only_zh))))
+    return out
+
+
+def _fmt(values: Sequence[float]) -> str:
+    return ", ".join(f"{v:g}" for v in values)
+
+
+def check_entities(alignment: Alignment) -> list[Finding]:
+    """Latin names and acronyms of the English that the Chinese drops or renders inconsistently.
+
+    The document decides: a name the translation keeps in Latin letters in
+    most of its occurrences should be kept everywhere; a name that appears
+    once and is not kept is reported for a reviewer to confirm its rendering
+    (translators routinely mistranslate brands: "Unitree" -> "优趣科技").  A
+    name the translation always renders in Chinese ("San Francisco" ->
+    "旧金山") is consistent and not reported.  Latin names in the Chinese that
+    the English does not have are reported too (a changed name).
+    """
+    known = frozenset(n.lower() for p in alignment.pairs for n in entities(p.en_text))
+    occurrences: dict[str, list[tuple[AlignedPair, bool]]] = {}
+    for p in alignment.pairs:
+        if not p.en or not p.zh:
+            continue
+        zh_lower = p.zh_text.lower()
+        for name in dict.fromkeys(entities(p.en_text, known)):
+            occurrences.setdefault(name.lower(), []).append((p, name.lower() in zh_lower))
+    out = []
+    for name, occ in occurrences.items():
+        kept = sum(1 for _, k in occ if k)
+        for p, k in occ:
+            if k:
+                continue
+            if kept == 0 and len(occ) > 1:
+                continue  # always rendered in Chinese: consistent
+            display = next(e for e in entities(p.en_text, known) if e.lower() == name)
+            how = f"kept in Latin letters in {kept} of {len(occ)} places" if kept else "appears once"
+            # An inconsistency is worth a warning; a single translated name is for information.
+            severity = Severity.WARNING if kept else Severity.INFO
+            out.append(
+                _finding(
+                    p,
+                    "entity",
+                    severity,
+                    f"'{display}' is not in the Chinese ({how}): check its rendering",
+                    value=float(kept),
+                    threshold=float(len(occ)),
+                )
+            )
+    en_names_all = set(known)
+    for p in alignment.pairs:
+        if not p.en or not p.zh:
+            continue
+        en_flat = p.en_text.lower().replace(" ", "")
+        en_names = {n.lower() for n in entities(p.en_text, known)}
+        # Glosses the translator adds in brackets, "监督信号（Supervision Signal）", are not names.
+        outside = _BRACKETED.sub("", p.zh_text)
+        for tok in dict.fromkeys(_LATIN_TOKEN.findall(outside)):
+            t = tok.rstrip(".'")
+            looks_like_name = t[:1].isupper() or any(c.isdigit() for c in t)
+            if looks_like_name and len(t) > 1 and t.lower() not in en_flat and t.lower() not in en_names_all:
+                out.append(
+                    _finding(
+                        p, "entity", Severity.WARNING, f"'{t}' is in the Chinese but not in the English: check the name"
+                    )
+                )
+        # A Chinese name given to an English brand, "优趣科技（Unitree）": the kind of
+        # rendering translators get wrong; a reviewer should confirm it.
+        for m in _CJK_NAME_GLOSS.finditer(p.zh_text):
+            cjk, latin = m.group(1), m.group(2).strip()
+            if latin.lower() in en_names and not latin.isupper():
+                out.append(
+                    _finding(
+                        p, "entity", Severity.WARNING, f"'{latin}' is rendered as '{cjk}': confirm this Chinese name"
+                    )
+                )
+    return out
+
+
+_BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+# Two to four Han characters (a Chinese name) directly followed by a bracketed Latin name.
+_CJK_NAME_GLOSS = re.compile(r"([\u4e00-\u9fff]{2,4})[（(]\s*([A-Za-z][A-Za-z0-9 .\-]{1,40})\s*[）)]")
+
+
+def check_untranslated(alignment: Alignment, min_words: int = 4) -> list[Finding]:
+    """Chinese that carries a run of English words (left untranslated), beyond names in brackets."""
+    out = []
+    for p in alignment.pairs:
+        if not p.zh:
+            continue
+        text = _BRACKETED.sub("", p.zh_text)  # glosses such as （Supervision Signal）
+        run_pattern = r"(?:[A-Za-z][A-Za-z'\-]*[ ,]+){" + str(min_words - 1) + r",}[A-Za-z][A-Za-z'\-]*"
+        for run in re.findall(run_pattern, text):
+            words = run.split()
+            if sum(1 for w in words if w[:1].islower()) >= 2:
+                out.append(
+                    _finding(
+                        p, "untranslated_english", Severity.WARNING, f"English left inside the Chinese: {run.strip()!r}"
+                    )
+                )
+                break
+    return out
+
+
+def check_length_ratio(alignment: Alignment, thresholds: CheckThresholds | None = None) -> list[Finding]:
+    """Pairs whose Chinese is far shorter or longer than this document's translations usually are."""
+    th = thresholds or CheckThresholds()
+    pairs = [p for p in alignment.pairs if p.en and p.zh and len(p.en_text) >= th.length_min_chars]
+    if len(pairs) < th.min_pairs_for_calibration:
+        return []
+    logs = [math.log(len(p.zh_text) / len(p.en_text)) for p in pairs]
+    median, sigma = _robust_stats(logs)
+    out = []
+    for p, x in zip(pairs, logs, strict=True):
+        z = (x - median) / sigma
+        if abs(z) > th.length_ratio_z:
+            side = "short" if z < 0 else "long"
+            out.append(
+                _finding(
+                    p,
+                    "length_ratio",
+                    Severity.INFO,
+                    f"Chinese unusually {side} for its English (robust z {z:+.1f})",
+                    value=round(z, 2),
+                    threshold=th.length_ratio_z,
+                )
+            )
+    return out

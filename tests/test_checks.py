@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import pytest
+
+from subalign.checks import (
+    alignment_gate,
+    check_entities,
+    check_length_ratio,
+    check_low_similarity,
+    check_numbers,
+    check_untranslated,
+    entities,
+)
+from subalign.model import AlignedPair, Alignment, Lang, Sentence
+from subalign.numbers import chinese_numbers, english_numbers, number_mismatch
+
+
+def pair(k: int, en: str, zh: str, score: float | None = 0.8) -> AlignedPair:
+    return AlignedPair(
+        "01",
+        (Sentence(Lang.EN, k, en, "01", 0, 0, len(en)),) if en else (),
+        (Sentence(Lang.ZH, k, zh, "01", 0, 0, len(zh)),) if zh else (),
+        score if en and zh else None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("en", "zh"),
+    [
+        ("It drove me around the block 10 years ago, in 2014.", "十年前，大约 2014 年，它带我绕了一圈。"),
+        ("I paid 30 grand for it.", "我为此花了 3 万美元。"),
+        ("That is two standard deviations away.", "那相差两个标准差。"),
+        ("About 80% of your time.", "大约 80% 的时间。"),
+        ("twenty-five people", "二十五个人"),
+        ("5 million users and 3.5 billion views", "五百万用户和 35 亿次观看"),
+        ("a decade ago", "十年前"),
+        ("one of the best, a few of them", "最好的之一，一些"),
+        ("I think even a billion, a billion suffices.", "我认为甚至 10 亿个参数就足够了。"),
+    ],
+)
+def test_numbers_agree(en: str, zh: str) -> None:
+    assert number_mismatch(en, zh) == ([], []), (english_numbers(en), chinese_numbers(zh))
+
+
+def test_changed_number_is_an_error() -> None:
+    a = Alignment([pair(0, "We trained it for 30 days.", "我们训练了 40 天。")])
+    (f,) = check_numbers(a)
+    assert f.kind == "number_mismatch" and str(f.severity) == "error"
+    assert "30" in f.message and "40" in f.message
+
+
+def test_entities_found() -> None:
+    assert entities("So Waymo in San Francisco has G1 robots and CS231N uses RoPE.") == [
+        "Waymo",
+        "San",
+        "Francisco",
+        "G1",
+        "CS231N",
+        "RoPE",
+    ]
+    assert entities("Yeah. I think it's fine.") == []
+
+
+def test_entity_rendering_and_inconsistency() -> None:
+    pairs = [pair(i, "Tesla is ahead here.", "Tesla 在这里领先。") for i in range(3)]
+    pairs.append(pair(3, "But Tesla has a software problem.", "但特斯拉面临软件问题。"))
+    pairs.append(pair(4, "Robots like Unitree are coming.", "比如优趣科技（Unitree）的机器人即将到来。"))
+    pairs.append(pair(5, "Tesla drives well.", "Ford 开得很好。"))
+    found = {(f.en, f.message.split(":")[0]) for f in check_entities(Alignment(pairs))}
+    assert ((3,), "'Tesla' is not in the Chinese (kept in Latin letters in 3 of 5 places)") in found
+    assert ((5,), "'Tesla' is not in the Chinese (kept in Latin letters in 3 of 5 places)") in found
+    assert ((4,), "'Unitree' is rendered as '优趣科技'") in found
+    assert ((5,), "'Ford' is in the Chinese but not in the English") in found
+
+
+def test_untranslated_english_but_not_glosses() -> None:
+    a = Alignment(
+        [
+            pair(0, "We used it.", "我们用了 the model that we trained last year 这个方法。"),
+            pair(1, "Supervision is sparse.", "监督信号（Supervision Signal）很稀疏。"),
+        ]
+    )
+    assert [f.en for f in check_untranslated(a)] == [(0,)]
+
+
+def test_low_similarity_is_calibrated_on_the_document() -> None:
+    # The same absolute score is an outlier in one document and normal in another.
+    high = [pair(i, f"s{i}", f"z{i}", 0.86 + 0.001 * (i % 5)) for i in range(20)]
+    low = [pair(i, f"s{i}", f"z{i}", 0.30 + 0.05 * (i % 5)) for i in range(20)]
+    probe = pair(99, "x", "y", 0.82)
+    assert [f.en for f in check_low_similarity(Alignment([*high, probe]))] == [(99,)]
+    assert check_low_similarity(Alignment([*low, probe])) == []
+
+
+def test_length_ratio_outlier() -> None:
+    pairs = [pair(i, "This sentence has a fairly ordinary length here.", "这个句子的长度相当普通。") for i in range(12)]
+    pairs.append(pair(50, "This sentence has a fairly ordinary length here.", "短。"))
+    assert [f.en for f in check_length_ratio(Alignment(pairs))] == [(50,)]
+
+
+def test_gate_flags_mostly_unaligned_documents() -> None:
+    pairs = [pair(i, f"e{i}", "") for i in range(8)] + [pair(i, f"e{i}", f"z{i}") for i in range(8, 10)]
+    reasons = alignment_gate(Alignment(pairs))
+    assert reasons and "have no Chinese" in reasons[0]
+    assert alignment_gate(Alignment([pair(i, f"e{i}", f"z{i}", 0.5 + 0.02 * i) for i in range(12)])) == []
