@@ -492,6 +492,18 @@ def _section_beads(
     return beads
 
 
+def _pooled_paragraphs(w: Windows, sentences: Sequence[Sentence], n_paragraphs: int, max_side: int) -> Windows:
+    """Windows of paragraphs whose vectors are the normalised sums of their sentences' vectors."""
+    vecs = np.zeros((n_paragraphs, w.vecs[1].shape[1]), dtype=np.float64)
+    lengths = np.zeros(n_paragraphs, dtype=np.float64)
+    for pos, s in enumerate(sentences):
+        vecs[s.paragraph] += w.vecs[1][pos]
+        lengths[s.paragraph] += len(s.text)
+    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return averaged_windows((vecs / norms).astype(np.float32), lengths, max_side)
+
+
 def _first_positions(sentences: Sequence[Sentence], n_paragraphs: int) -> list[int]:
     """``out[p]`` = position of paragraph ``p``'s first sentence; ``out[n]`` = len."""
     out = [len(sentences)] * (n_paragraphs + 1)

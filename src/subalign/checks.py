@@ -19,8 +19,9 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .model import AlignedPair, Alignment, Finding, Severity
-from .numbers import number_mismatch
+from .embed import Embedder
+from .model import AlignedPair, Alignment, Finding, Sentence, Severity
+from .numbers import chinese_numbers, number_mismatch
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,14 @@ class CheckThresholds:
     translations from non-translations in this document.
     """
 
-    low_similarity_z: float = 2.5
+    low_similarity_z: float = 3.0
     gate_max_unaligned_share: float = 0.2
     gate_min_median_margin: float = 0.05
     min_pairs_for_calibration: int = 8
     length_ratio_z: float = 4.0
+    partial_omission_z: float = 3.0
+    merged_gain: float = 0.0
+    merged_own_quantile: float = 0.1
     length_min_chars: int = 40
 
 
@@ -100,10 +104,75 @@ def check_low_similarity(alignment: Alignment, thresholds: CheckThresholds | Non
     return out
 
 
-def run_checks(alignment: Alignment, thresholds: CheckThresholds | None = None) -> list[Finding]:
-    """All checks, findings ranked by severity then position."""
+def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThresholds | None = None) -> list[Finding]:
+    """Untranslated sentences hidden inside m:n pairs.
+
+    An aligner folds an untranslated sentence into its neighbour's pair (a
+    2-1 bead) as readily as it reports it.  For each sentence at the edge of
+    a multi-sentence side: if the pair's similarity rises when it is left
+    out, and its own similarity to the other side is among the document's
+    lowest pair scores, it is reported (omission for English, addition for
+    Chinese).  Thresholds come from this document's scores.
+    """
+    th = thresholds or CheckThresholds()
+    scores = sorted(p.score for p in alignment.pairs if p.en and p.zh and p.score is not None)
+    if len(scores) < th.min_pairs_for_calibration:
+        return []
+    low = scores[int(th.merged_own_quantile * (len(scores) - 1))]
+    jobs: list[tuple[AlignedPair, Sentence, str, str, str, str]] = []
+    for p in alignment.pairs:
+        if not p.en or not p.zh:
+            continue
+        for side, sents, other, join in (("en", p.en, p.zh_text, " "), ("zh", p.zh, p.en_text, "")):
+            if len(sents) < 2:
+                continue
+            full = join.join(s.text for s in sents)
+            for edge, others in ((sents[0], sents[1:]), (sents[-1], sents[:-1])):
+                jobs.append((p, edge, side, full, join.join(s.text for s in others), other))
+    if not jobs:
+        return []
+    texts = sorted({t for _, e, _, full, rest, other in jobs for t in (e.text, full, rest, other)})
+    index = {t: k for k, t in enumerate(texts)}
+    vecs = embedder.encode(texts)
+    out = []
+    for p, edge, side, full, rest, other in jobs:
+        o = vecs[index[other]]
+        gain = float(vecs[index[rest]] @ o - vecs[index[full]] @ o)
+        own = float(vecs[index[edge.text]] @ o)
+        if gain > th.merged_gain and own < low:
+            kind, lang = ("omission", "English") if side == "en" else ("addition", "Chinese")
+            msg = (
+                f"{lang} sentence inside a merged pair adds nothing to the match (similarity {own:.3f}, "
+                f"this document's 10th percentile {low:.3f}): probably {'untranslated' if side == 'en' else 'added'}"
+            )
+            out.append(
+                Finding(
+                    kind=kind,
+                    severity=Severity.WARNING,
+                    message=msg,
+                    section=p.section,
+                    en=(edge.index,) if side == "en" else tuple(s.index for s in p.en),
+                    zh=(edge.index,) if side == "zh" else tuple(s.index for s in p.zh),
+                    en_text=edge.text if side == "en" else p.en_text,
+                    zh_text=edge.text if side == "zh" else p.zh_text,
+                    value=round(own, 4),
+                    threshold=round(low, 4),
+                )
+            )
+    return out
+
+
+def run_checks(
+    alignment: Alignment, thresholds: CheckThresholds | None = None, embedder: Embedder | None = None
+) -> list[Finding]:
+    """All checks, findings ranked by severity then position.
+
+    ``embedder`` (the alignment's model) enables the checks that compare
+    parts of a pair; without it they are skipped.
+    """
     findings = (
-        check_omissions(alignment)
+        (check_merged(alignment, embedder, thresholds) if embedder is not None else [])
+        + check_omissions(alignment)
         + check_additions(alignment)
         + check_low_similarity(alignment, thresholds)
         + check_numbers(alignment)
@@ -252,15 +321,14 @@ def check_numbers(alignment: Alignment) -> list[Finding]:
         if not p.en or not p.zh:
             continue
         only_en, only_zh = number_mismatch(p.en_text, p.zh_text)
+        has_zh = bool(chinese_numbers(p.zh_text))
+        has_digits_en = bool(re.search(r"\d", p.en_text))
         if only_en and only_zh:
             msg = f"numbers differ: English has {_fmt(only_en)}, Chinese has {_fmt(only_zh)}"
             out.append(_finding(p, "number_mismatch", Severity.ERROR, msg, value=float(len(only_en) + len(only_zh))))
-        elif only_en and any(v >= 10 or v != int(v) for v in only_en):
+        elif only_en and not has_zh and has_digits_en and any(v >= 10 or v != int(v) for v in only_en):
             msg = f"number missing in Chinese: {_fmt(only_en)}"
             out.append(_finding(p, "number_mismatch", Severity.WARNING, msg, value=float(len(only_en))))
-        elif only_zh and any(v >= 10 or v != int(v) for v in only_zh):
-            msg = f"number only in Chinese: {_fmt(only_zh)}"
-            out.append(_finding(p, "number_mismatch", Severity.WARNING, msg, value=float(len(only_zh))))
     return out
 
 
@@ -365,7 +433,12 @@ def check_untranslated(alignment: Alignment, min_words: int = 4) -> list[Finding
 
 
 def check_length_ratio(alignment: Alignment, thresholds: CheckThresholds | None = None) -> list[Finding]:
-    """Pairs whose Chinese is far shorter or longer than this document's translations usually are."""
+    """Pairs whose Chinese is far shorter or longer than this document's translations usually are.
+
+    Unusually short Chinese for a long English sentence is reported as a
+    partial omission (a clause left out); unusually long Chinese as a length
+    outlier (padding, or an alignment that swallowed a neighbour).
+    """
     th = thresholds or CheckThresholds()
     pairs = [p for p in alignment.pairs if p.en and p.zh and len(p.en_text) >= th.length_min_chars]
     if len(pairs) < th.min_pairs_for_calibration:
@@ -375,14 +448,24 @@ def check_length_ratio(alignment: Alignment, thresholds: CheckThresholds | None 
     out = []
     for p, x in zip(pairs, logs, strict=True):
         z = (x - median) / sigma
-        if abs(z) > th.length_ratio_z:
-            side = "short" if z < 0 else "long"
+        if z < -th.partial_omission_z:
+            out.append(
+                _finding(
+                    p,
+                    "partial_omission",
+                    Severity.WARNING,
+                    f"Chinese unusually short for its English (robust z {z:+.1f}): part may be missing",
+                    value=round(z, 2),
+                    threshold=-th.partial_omission_z,
+                )
+            )
+        elif z > th.length_ratio_z:
             out.append(
                 _finding(
                     p,
                     "length_ratio",
                     Severity.INFO,
-                    f"Chinese unusually {side} for its English (robust z {z:+.1f})",
+                    f"Chinese unusually long for its English (robust z {z:+.1f})",
                     value=round(z, 2),
                     threshold=th.length_ratio_z,
                 )

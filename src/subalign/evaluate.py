@@ -16,6 +16,8 @@ trailing ``:score`` fields.  Metrics (counts pooled over documents):
 from __future__ import annotations
 
 import ast
+import html
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -197,3 +199,60 @@ def format_scores(res: Scores) -> str:
     for kind, (h, n) in res.by_type.items():
         rows.append(f"  {kind:<5} {h:>5}/{n:<5} {h / n if n else 0.0:.3f}")
     return "\n".join(rows)
+
+
+# -- data sets ----------------------------------------------------------------------
+
+_DOC = re.compile(r'<doc\s+docid="([^"]+)"[^>]*>(.*?)</doc>', re.S)
+_SEG = re.compile(r'<seg\s+id="(\d+)"\s*>(.*?)</seg>', re.S)
+
+
+@dataclass(frozen=True)
+class Talk:
+    """One TED talk: its English and Chinese segments, aligned 1-1 by id."""
+
+    docid: str
+    en: list[str]
+    zh: list[str]
+
+
+def _segments(xml: str) -> dict[str, dict[int, str]]:
+    docs: dict[str, dict[int, str]] = {}
+    for d in _DOC.finditer(xml):
+        segs = {int(m.group(1)): html.unescape(" ".join(m.group(2).split())) for m in _SEG.finditer(d.group(2))}
+        docs[d.group(1)] = segs
+    return docs
+
+
+def read_ted(en_xml: Path, zh_xml: Path) -> list[Talk]:
+    """Talks of an IWSLT ``*.en-zh.en.xml`` / ``*.en-zh.zh.xml`` pair (runs of spaces collapsed)."""
+    en_docs = _segments(read_text(en_xml).text)
+    zh_docs = _segments(read_text(zh_xml).text)
+    talks = []
+    for docid, en in en_docs.items():
+        zh = zh_docs.get(docid)
+        if zh is None:
+            raise InputError(f"talk {docid} is missing from {zh_xml.name}", en_xml)
+        ids = sorted(set(en) & set(zh))
+        talks.append(Talk(docid, [en[i] for i in ids], [zh[i] for i in ids]))
+    return talks
+
+
+def resegment(talk: Talk) -> tuple[list[str], list[str], list[BeadIds]]:
+    """Each side split into sentences independently; gold bead per segment.
+
+    Gold bead of segment N = all English sentences of N : all Chinese
+    sentences of N (segments empty on one side become null beads).
+    """
+    from .segment import split_chinese, split_english
+
+    en_s: list[str] = []
+    zh_s: list[str] = []
+    gold: list[BeadIds] = []
+    for en, zh in zip(talk.en, talk.zh, strict=True):
+        e = [en[a:b] for a, b in split_english(en)]
+        z = [zh[a:b] for a, b in split_chinese(zh)]
+        gold.append((tuple(range(len(en_s), len(en_s) + len(e))), tuple(range(len(zh_s), len(zh_s) + len(z)))))
+        en_s += e
+        zh_s += z
+    return en_s, zh_s, [g for g in gold if g[0] or g[1]]

@@ -56,8 +56,10 @@ _EN_SCALES = {
     "million": 10**6,
     "billion": 10**9,
     "trillion": 10**12,
+    "decade": 10,
+    "decades": 10,
 }
-_EN_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[A-Za-z]+")
+_EN_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?(?:st|nd|rd|th)?|[A-Za-z]+")
 _ZH_DIGITS = {
     "零": 0,
     "〇": 0,
@@ -73,8 +75,8 @@ _ZH_DIGITS = {
     "九": 9,
 }
 _ZH_SMALL = {"十": 10, "百": 100, "千": 1000}
-_ZH_BIG = {"万": 10**4, "亿": 10**8}
-_ZH_NUM = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)\s*([万亿]*)")
+# A number: Arabic digits (thousands separated by , or ，) and/or Chinese numerals, with 万/亿 anywhere.
+_ZH_NUM = re.compile(r"(?:\d{1,3}(?:[,，]\d{3})+|\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿])+")
 
 
 def _norm(v: float) -> float:
@@ -91,6 +93,9 @@ def english_numbers(text: str) -> Counter[float]:
         value: float | None = None
         words = 0
         if tok[0].isdigit():
+            if tok[-2:] in ("st", "nd", "rd", "th"):
+                i += 1  # an ordinal ("20th century") is not a quantity
+                continue
             value = float(tok.replace(",", ""))
             words = 1
         elif tok in _EN_UNITS:
@@ -102,9 +107,9 @@ def english_numbers(text: str) -> Counter[float]:
             ):
                 value += _EN_UNITS[tokens[i + words].lower()]
                 words += 1
-        elif tok in ("million", "billion", "trillion", "millions", "billions", "trillions"):
-            # "a billion", "billions of": the scale alone
-            value = float(_EN_SCALES[tok.rstrip("s")])
+        elif tok in ("million", "billion", "trillion", "millions", "billions", "trillions", "decade", "decades"):
+            # "a billion", "billions of", "a decade": the scale alone
+            value = float(_EN_SCALES[tok.rstrip("s")] if tok != "decades" else 10)
             words = 1
         if value is None:
             i += 1
@@ -118,36 +123,59 @@ def english_numbers(text: str) -> Counter[float]:
     return out
 
 
-def _zh_numeral(run: str) -> float | None:
-    """Value of a run of Chinese numerals below 万: "三百五十" -> 350, "十" -> 10."""
-    total, current = 0, None
-    for ch in run:
-        if ch in _ZH_DIGITS:
-            current = _ZH_DIGITS[ch] if current is None else current * 10 + _ZH_DIGITS[ch]
-        elif ch in _ZH_SMALL:
-            total += (1 if current is None else current) * _ZH_SMALL[ch]
+def _below_wan(run: str) -> float | None:
+    """A number below 万 in digits, Chinese numerals or both: "三百五十" 350, "3千" 3000, "十" 10."""
+    if not run:
+        return 0.0
+    total, current = 0.0, None
+    for tok in re.findall(r"\d+(?:\.\d+)?|.", run):
+        if tok[0].isdigit():
+            current = float(tok)
+        elif tok in _ZH_DIGITS:
+            current = _ZH_DIGITS[tok] if current is None else current * 10 + _ZH_DIGITS[tok]
+        elif tok in _ZH_SMALL:
+            total += (1 if current is None else current) * _ZH_SMALL[tok]
             current = None
         else:
             return None
-    return float(total + (current or 0))
+    return total + (current or 0)
+
+
+def _zh_numeral(run: str) -> float | None:
+    """Value of a Chinese number: "七千万" 7e7, "1万3千" 13000, "两千五百万" 2.5e7, "35亿" 3.5e9."""
+    run = re.sub(r"(?<=\d)[,，](?=\d{3})", "", run)
+    if "亿" in run:
+        high, _, low = run.partition("亿")
+        h, rest = _zh_numeral(high or "一"), _zh_numeral(low)
+        return None if h is None or rest is None else h * 1e8 + rest
+    if "万" in run:
+        high, _, low = run.partition("万")
+        h, rest = _below_wan(high or "一"), _below_wan(low)
+        return None if h is None or rest is None else h * 1e4 + rest
+    return _below_wan(run)
+
+
+# Words whose numerals are not counts: 二氧化碳 (carbon dioxide), 十分 (very), 万一 (in case)...
+_ZH_IDIOMS = re.compile(
+    "二氧化|一氧化|十分|万分|一些|一样|一直|一起|一定|一旦|一切|一般|一致|一边|一方面|统一|唯一|之一|"
+    "万物|百姓|百科|四处|四周|三角|七嘴八舌|乱七八糟|五颜六色|一模一样|一心一意|九死一生|第一|一下|一点|一种|一个"
+)
+_ZH_PERCENT = re.compile(r"百分之([零〇一二两三四五六七八九十百千\d.]+)")
 
 
 def chinese_numbers(text: str) -> Counter[float]:
     """Values of the numbers in Chinese ``text`` (multiset)."""
     out: Counter[float] = Counter()
+    text = _ZH_PERCENT.sub(lambda m: m.group(1) + "%", text)  # 百分之四十 -> 四十%
+    text = re.sub(r"(?<=\d)\s+(?=[万亿])", "", text)  # "3 万" -> "3万"
+    text = _ZH_IDIOMS.sub(" ", text)
     for m in _ZH_NUM.finditer(text):
-        run, scales = m.group(1), m.group(2)
-        if run[0].isdigit():
-            value: float | None = float(run.replace(",", ""))
-        else:
-            if run == "一" and not scales:
-                continue  # 一些, 一直, 一个: an article, not a count
-            value = _zh_numeral(run)
-        if value is None:
-            continue
-        for ch in scales:
-            value *= _ZH_BIG[ch]
-        out[_norm(value)] += 1
+        run = m.group(0).strip("，,")
+        if run in ("一", "万", "亿", "千", "百", "十") and run != "十":
+            continue  # 一 as an article; a lone scale word is not a number
+        value = _zh_numeral(run)
+        if value is not None:
+            out[_norm(value)] += 1
     return out
 
 

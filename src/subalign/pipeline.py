@@ -153,7 +153,7 @@ def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | No
     alignment = align_transcript(segmented, embedder, options.aligner, progress=lambda m: say(f"aligning {m}"))
 
     say("checking the translation")
-    findings = run_checks(alignment, options.thresholds)
+    findings = run_checks(alignment, options.thresholds, embedder)
     gate = alignment_gate(alignment, options.thresholds)
 
     say("timing")

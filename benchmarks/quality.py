@@ -1,0 +1,329 @@
+#!/usr/bin/env python3
+"""Alignment and translation-QA quality benchmark (issue: beat Bertalign).
+
+Prints one table:
+
+a. TED (all 97 IWSLT17 en-zh talks): each side split into sentences
+   independently, gold bead = all English sentences of a segment : all
+   Chinese sentences of it; strict and lax P/R/F1 (Vecalign convention).
+b. Bible en-zh: strict/lax F1 after verse merging.
+c. Perturbation suites, fixed seed, on TED talks and on the sample episode:
+   omission (delete a Chinese sentence), partial omission (delete a clause),
+   addition (insert a sentence from another talk), content drift (replace a
+   sentence by one from elsewhere in the talk), number drift (change a
+   number), entity drift (replace a Latin name).  Detection P/R/F1 per kind,
+   and false findings (warning or error) per 100 sentence pairs on the
+   unperturbed documents.
+d. Speed and memory of align + check on the sample episode, cold cache.
+
+Derived TED copies exist only in memory (the licence forbids distributing
+modified copies).  Reads ../shared (benchmarks may; tests never do).
+
+    python benchmarks/quality.py [--shared ../shared] [--seed 7] [--per-doc 3] [--skip-bible]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from subalign.align import align_texts
+from subalign.checks import run_checks
+from subalign.embed import Embedder, make_embedder
+from subalign.evaluate import merge_to_units, read_alignment, read_ted, resegment, score
+from subalign.model import AlignedPair, Alignment, Finding, Lang, Sentence, Severity
+from subalign.segment import segment_sections
+from subalign.transcript import read_transcript
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Finding kinds that count as detecting each perturbation.
+ACCEPT = {
+    "omission": {"omission"},
+    "partial_omission": {"partial_omission", "low_similarity"},
+    "addition": {"addition"},
+    "content_drift": {"low_similarity", "addition"},
+    "number_drift": {"number_mismatch"},
+    "entity_drift": {"entity"},
+}
+NAMES = ["Google", "Microsoft", "Paris", "London", "Amazon", "Tokyo", "Nokia", "Boston", "Siemens", "Oxford"]
+_LATIN_NAME = re.compile(r"\b[A-Z][A-Za-z]{2,}\b")
+_NUMBER = re.compile(r"\d+")
+_ZH_NUMERAL = re.compile(r"[二三四五六七八九]")
+
+
+@dataclass
+class Doc:
+    """A document to perturb: sentences of both sides, and known 1-1 sentence pairs."""
+
+    name: str
+    en: list[str]
+    zh: list[str]
+    one_to_one: list[tuple[int, int]]
+
+
+@dataclass
+class Perturbation:
+    kind: str
+    en_text: str  # English whose translation was touched ("" for additions)
+    zh_text: str  # the Chinese sentence after the change ("" for deletions)
+
+
+def _pairs(beads: Sequence, en: list[str], zh: list[str]) -> Alignment:  # type: ignore[type-arg]
+    def s(lang: Lang, i: int, text: str) -> Sentence:
+        return Sentence(lang, i, text, "01", 0, 0, len(text))
+
+    return Alignment(
+        [
+            AlignedPair(
+                "01", tuple(s(Lang.EN, i, en[i]) for i in b.src), tuple(s(Lang.ZH, j, zh[j]) for j in b.tgt), b.score
+            )
+            for b in beads
+        ]
+    )
+
+
+def align_and_check(en: list[str], zh: list[str], embedder: Embedder) -> tuple[Alignment, list[Finding]]:
+    beads = align_texts(en, zh, embedder, src_chinese=False, tgt_chinese=True)
+    alignment = _pairs(beads, en, zh)
+    return alignment, run_checks(alignment, embedder=embedder)
+
+
+def perturb(
+    doc: Doc, kind: str, rng: random.Random, n: int, other: Callable[[], str]
+) -> tuple[list[str], list[Perturbation]]:
+    zh = list(doc.zh)
+    candidates = [(i, j) for i, j in doc.one_to_one if len(zh[j]) >= 8]
+    rng.shuffle(candidates)
+    done: list[Perturbation] = []
+    used: set[int] = set()
+    edits: list[tuple[int, str | None, str | None]] = []  # (zh index, replacement or None=delete, insert-after)
+    for i, j in candidates:
+        if len(done) >= n:
+            break
+        if any(abs(j - u) < 3 for u in used):
+            continue  # keep perturbations apart so each is judged on its own
+        text = zh[j]
+        if kind == "omission":
+            edits.append((j, None, None))
+            done.append(Perturbation(kind, doc.en[i], ""))
+        elif kind == "partial_omission":
+            clauses = [c for c in re.split(r"(?<=[，、；：])", text) if c]
+            if len(clauses) < 2 or len(text) < 20:
+                continue
+            k = rng.randrange(len(clauses) - 1)  # never the last clause (it ends the sentence)
+            new = "".join(c for x, c in enumerate(clauses) if x != k)
+            if len(new) > 0.8 * len(text):
+                continue
+            edits.append((j, new, None))
+            done.append(Perturbation(kind, doc.en[i], new))
+        elif kind == "addition":
+            extra = other()
+            edits.append((j, text, extra))
+            done.append(Perturbation(kind, "", extra))
+        elif kind == "content_drift":
+            far = [x for x in range(len(zh)) if abs(x - j) >= 10 and len(zh[x]) >= 8]
+            if not far:
+                continue
+            new = zh[rng.choice(far)]
+            edits.append((j, new, None))
+            done.append(Perturbation(kind, doc.en[i], new))
+        elif kind == "number_drift":
+            m = _NUMBER.search(text)
+            if m:
+                old = int(m.group(0))
+                new_num = str(old + rng.randint(1, 9) if old < 1000 else old + rng.choice([1, 10, 100]))
+                new = text[: m.start()] + new_num + text[m.end() :]
+            else:
+                m = _ZH_NUMERAL.search(text)
+                if not m:
+                    continue
+                repl = rng.choice([c for c in "二三四五六七八九" if c != m.group(0)])
+                new = text[: m.start()] + repl + text[m.end() :]
+            edits.append((j, new, None))
+            done.append(Perturbation(kind, doc.en[i], new))
+        elif kind == "entity_drift":
+            names = [m for m in _LATIN_NAME.finditer(text) if m.group(0) in doc.en[i]]
+            if not names:
+                continue
+            m = rng.choice(names)
+            repl = rng.choice([x for x in NAMES if x != m.group(0)])
+            new = text[: m.start()] + repl + text[m.end() :]
+            edits.append((j, new, None))
+            done.append(Perturbation(kind, doc.en[i], new))
+        used.add(j)
+    for j, new, extra in sorted(edits, key=lambda e: -e[0]):
+        if extra is not None:
+            zh.insert(j + 1, extra)
+        elif new is None:
+            del zh[j]
+        else:
+            zh[j] = new
+    return zh, done
+
+
+def _hits(f: Finding, p: Perturbation) -> bool:
+    if f.severity is Severity.INFO:
+        return False
+    if p.kind == "omission":
+        return f.kind == "omission" and p.en_text in f.en_text
+    return bool(p.zh_text) and p.zh_text in f.zh_text
+
+
+def _prf(tp_p: int, n_p: int, tp_r: int, n_r: int) -> tuple[float, float, float]:
+    p = tp_p / n_p if n_p else 0.0
+    r = tp_r / n_r if n_r else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def perturbation_suite(docs: list[Doc], embedder: Embedder, seed: int, per_doc: int) -> dict[str, tuple]:  # type: ignore[type-arg]
+    rng = random.Random(seed)
+    pool = [s for d in docs for s in d.zh if len(s) >= 8]
+    results: dict[str, tuple] = {}  # type: ignore[type-arg]
+    # Unperturbed: the false-finding rate.
+    false_findings = pairs = 0
+    for d in docs:
+        alignment, findings = align_and_check(d.en, d.zh, embedder)
+        pairs += sum(1 for p in alignment.pairs if p.en and p.zh)
+        false_findings += sum(1 for f in findings if f.severity is not Severity.INFO)
+    results["unperturbed"] = (false_findings, pairs)
+    for kind, accept in ACCEPT.items():
+        tp_found = n_found = tp_pert = n_pert = 0
+        for d in docs:
+            other_doc_pool = [s for s in pool if s not in set(d.zh)]
+            zh, perts = perturb(d, kind, rng, per_doc, lambda pl=other_doc_pool: rng.choice(pl))
+            if not perts:
+                continue
+            _, findings = align_and_check(d.en, zh, embedder)
+            relevant = [f for f in findings if f.kind in accept and f.severity is not Severity.INFO]
+            n_found += len(relevant)
+            tp_found += sum(1 for f in relevant if any(_hits(f, p) for p in perts))
+            n_pert += len(perts)
+            tp_pert += sum(1 for p in perts if any(_hits(f, p) for f in relevant))
+        results[kind] = (*_prf(tp_found, n_found, tp_pert, n_pert), n_pert)
+    return results
+
+
+def ted_docs(shared: Path) -> tuple[list[Doc], list, list]:  # type: ignore[type-arg]
+    data = shared / "eval-data" / "iwslt17-ted-en-zh"
+    docs, golds, sizes = [], [], []
+    for en_xml in sorted(data.glob("*.en-zh.en.xml")):
+        for talk in read_ted(en_xml, en_xml.with_name(en_xml.name.replace(".en.xml", ".zh.xml"))):
+            en, zh, gold = resegment(talk)
+            one = [(s[0], t[0]) for s, t in gold if len(s) == 1 and len(t) == 1]
+            docs.append(Doc(f"ted-{talk.docid}", en, zh, one))
+            golds.append(gold)
+            sizes.append((len(en), len(zh)))
+    return docs, golds, sizes
+
+
+def sample_docs(embedder: Embedder) -> list[Doc]:
+    """The sample episode's sections; 1-1 pairs of the unperturbed alignment serve as gold."""
+    from subalign.align import align_transcript
+
+    segmented = segment_sections(read_transcript(ROOT / "samples" / "no-priors-ep80-karpathy.md").sections)
+    alignment = align_transcript(segmented, embedder)
+    docs = []
+    for sec, en, zh in segmented:
+        en_pos = {s.index: k for k, s in enumerate(en)}
+        zh_pos = {s.index: k for k, s in enumerate(zh)}
+        one = [
+            (en_pos[p.en[0].index], zh_pos[p.zh[0].index])
+            for p in alignment.pairs
+            if p.section == sec.label and len(p.en) == 1 and len(p.zh) == 1
+        ]
+        docs.append(Doc(f"sample-{sec.label}", [s.text for s in en], [s.text for s in zh], one))
+    return docs
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--per-doc", type=int, default=3, help="perturbations per document and kind")
+    ap.add_argument("--skip-bible", action="store_true")
+    args = ap.parse_args()
+    print("command: python benchmarks/quality.py " + " ".join(sys.argv[1:]))
+    embedder = make_embedder(None)
+
+    # d. speed: align + check of the sample, cold cache, model load included (separate process).
+    speed = subprocess.run(
+        [sys.executable, __file__.replace("quality.py", "speed.py")], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+    t0 = time.perf_counter()
+    docs, golds, _ = ted_docs(args.shared)
+    preds = []
+    for d in docs:
+        beads = align_texts(d.en, d.zh, embedder, src_chinese=False, tgt_chinese=True)
+        preds.append([(b.src, b.tgt) for b in beads])
+    ted = score(golds, preds)
+    ted_secs = time.perf_counter() - t0
+
+    bible = None
+    if not args.skip_bible:
+        data = args.shared / "eval-data" / "bible-en-zh"
+        en = (data / "en/001").read_text(encoding="utf-8").splitlines()
+        zh = (data / "zh/001").read_text(encoding="utf-8").splitlines()
+        beads = align_texts(en, zh, embedder, src_chinese=False, tgt_chinese=True)
+        merged = merge_to_units(
+            [(b.src, b.tgt) for b in beads],
+            (data / "en.verse").read_text().split(),
+            (data / "zh.verse").read_text().split(),
+        )
+        bible = score([read_alignment(data / "gold/001.align")], [merged])
+
+    suites = {
+        "TED": perturbation_suite(docs, embedder, args.seed, args.per_doc),
+        "sample": perturbation_suite(sample_docs(embedder), embedder, args.seed, args.per_doc),
+    }
+
+    print(f"\n{'set':<34}{'P':>7}{'R':>7}{'F1':>7}   notes")
+    print(
+        f"{'TED 97 talks, strict':<34}{ted['precision_strict']:>7.3f}{ted['recall_strict']:>7.3f}"
+        f"{ted['f1_strict']:>7.3f}   {sum(len(d.en) for d in docs)} EN / {sum(len(d.zh) for d in docs)} ZH "
+        f"sentences, {ted_secs:.0f} s"
+    )
+    print(
+        f"{'TED 97 talks, lax':<34}{ted['precision_lax']:>7.3f}{ted['recall_lax']:>7.3f}{ted['f1_lax']:>7.3f}"
+        "   target lax F1 >= 0.98"
+    )
+    if bible is not None:
+        print(
+            f"{'Bible, strict (verse-merged)':<34}{bible['precision_strict']:>7.3f}{bible['recall_strict']:>7.3f}"
+            f"{bible['f1_strict']:>7.3f}   target >= 0.98; Bertalign 0.979"
+        )
+    targets = {
+        "omission": 0.85,
+        "partial_omission": 0.6,
+        "addition": 0.85,
+        "content_drift": 0.8,
+        "number_drift": 0.9,
+        "entity_drift": 0.8,
+    }
+    for name, res in suites.items():
+        for kind in ACCEPT:
+            p, r, f, n = res[kind]
+            print(
+                f"{name + ' ' + kind:<34}{p:>7.3f}{r:>7.3f}{f:>7.3f}   {n} perturbations; target F1 >= {targets[kind]}"
+            )
+        ff, pairs = res["unperturbed"]
+        print(
+            f"{name + ' false findings':<34}{'':>21}   {ff} in {pairs} pairs = {100 * ff / max(1, pairs):.2f} per 100 "
+            "(target <= 1)"
+        )
+    print(f"\nspeed (sample, cold cache, model load included): {speed}")
+    print(f"peak RSS of this benchmark: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
