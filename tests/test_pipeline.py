@@ -294,3 +294,12 @@ def test_impossible_duration_is_flagged_not_hidden(tmp_path: Path) -> None:
     assert report["style"]["hard_violations"] > 0
     last = pysrt.open(str(out / f"{NAME}.en.srt"))[-1]
     assert last.end.ordinal / 1000 <= 90 + 0.9  # never pushed far past the end
+
+
+def test_merged_paragraph_pairs_with_its_translation(use_embedder) -> None:  # type: ignore[no-untyped-def]
+    """Section 02: the translator folded EN paragraph 24 ("Does that make sense to you?") into ZH 23."""
+    segmented = segment_sections(read_transcript(SAMPLE).sections)
+    alignment = align_transcript(segmented[1:2], use_embedder)
+    question = next(p for p in alignment.pairs if any("Does that make sense to you?" in s.text for s in p.en))
+    assert {s.paragraph for s in question.zh} == {23}
+    assert "这个想法你觉得合理吗" in question.zh_text

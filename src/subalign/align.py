@@ -470,13 +470,13 @@ def _section_beads(
     ratio = max(n_en, n_zh) / max(1, min(n_en, n_zh))
     if min(n_en, n_zh) < 2 or ratio > config.max_paragraph_ratio:
         return align_windows(sw, tw, sc, cal)
-    para_beads = align_texts(
-        [p.text for p in section.en],
-        [p.text for p in section.zh],
-        embedder,
-        src_chinese=False,
-        tgt_chinese=True,
-        config=config.paragraphs,
+    # Paragraph vectors pool the sentence vectors already computed: no long
+    # texts to encode, and on the sample at least as accurate as embedding
+    # whole paragraphs (which blurs a paragraph's first and last sentences).
+    para_beads = align_windows(
+        _pooled_paragraphs(sw, en, n_en, config.paragraphs.max_side),
+        _pooled_paragraphs(tw, zh, n_zh, config.paragraphs.max_side),
+        config.paragraphs,
     )
     # Sentence positions of each paragraph; a paragraph bead covers consecutive
     # paragraphs, hence a contiguous run of sentences on each side.
