@@ -304,3 +304,34 @@ def test_merged_paragraph_pairs_with_its_translation(use_embedder) -> None:  # t
     assert {s.paragraph for s in question.zh} == {23}
     # ... and nothing of EN 24 is paired with ZH 24 (the answer that follows).
     assert all({s.paragraph for s in p.zh} == {23} for p in alignment.pairs if p.en and p.en[0].paragraph == 24)
+
+
+def test_profile_and_look_options_reach_the_outputs(tmp_path: Path) -> None:
+    ep = tmp_path / "chat.md"
+    ep.write_text(
+        "**Sarah:** Welcome back to the show. Today we talk about robots.\n\n"
+        "**Sarah：** 欢迎回到节目。今天我们聊聊机器人。\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    done = cli(
+        "run",
+        str(ep),
+        "--duration",
+        "0:10",
+        "-o",
+        str(out),
+        "--profile",
+        "youtube",
+        "--zh-size",
+        "70",
+        "--zh-colour",
+        "#FF0000",
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["style"]["profile"] == "youtube"
+    ass = (out / "chat.en-zh.ass").read_text(encoding="utf-8")
+    assert "Style: ZH,Noto Sans CJK SC,70,&H000000FF" in ass
+    bad = cli("run", str(ep), "--duration", "0:10", "-o", str(tmp_path / "o2"), "--zh-colour", "red")
+    assert bad.returncode == 2 and "#RRGGBB" in bad.stderr

@@ -186,6 +186,14 @@ def run(
         str | None,
         typer.Option("--duration", help="Episode length, e.g. 44:10 or 1:02:03, when there is no media file."),
     ] = None,
+    captions: Annotated[
+        Path | None,
+        typer.Option(
+            "--captions",
+            help="The episode's English caption track (YouTube auto VTT, or manual SRT/VTT): "
+            "sentence times from the captions instead of estimates.",
+        ),
+    ] = None,
     model: ModelOpt = None,
     en_top: Annotated[
         bool, typer.Option("--en-top", help="Put English above Chinese in bilingual cues (default: Chinese on top).")
@@ -214,8 +222,8 @@ def run(
         for colour in (zh_colour, en_colour):
             if not re.fullmatch(r"#[0-9A-Fa-f]{6}", colour):
                 raise typer.BadParameter(f"colour {colour!r} is not #RRGGBB")
-        load_profile(profile)
-        Look(zh_size=zh_size, en_size=en_size, zh_colour=zh_colour, en_colour=en_colour)
+        style = load_profile(profile)
+        look = Look(zh_size=zh_size, en_size=en_size, zh_colour=zh_colour, en_colour=en_colour)
         if media is not None and duration is not None:
             raise typer.BadParameter("give --media or --duration, not both")
         seconds = None
@@ -233,7 +241,15 @@ def run(
         for path in paths:
             target = out_dir if len(paths) == 1 else out_dir / path.stem
             options = RunOptions(
-                transcript=path, out_dir=target, zh_file=zh, media=media, duration=seconds, zh_on_top=not en_top
+                transcript=path,
+                out_dir=target,
+                zh_file=zh,
+                media=media,
+                duration=seconds,
+                captions=captions,
+                zh_on_top=not en_top,
+                profile=style,
+                look=look,
             )
             try:
                 with _progress(True) as say:
@@ -259,7 +275,7 @@ def run(
                 )
                 code = ExitCode.QUALITY
             if rep["timing"]["estimated"]:
-                log.warning("%s: times are estimated from the duration (no audio or captions used)", path.name)
+                log.warning("%s: some or all times are estimates (%s)", path.name, rep["timing"]["source"])
                 if strict:
                     code = ExitCode.QUALITY
             counts = rep["counts"]

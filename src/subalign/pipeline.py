@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .align import TranscriptAlignerConfig, align_transcript
+from .captions import GATE_MAX_LOW_SHARE, LOW_CONFIDENCE, read_captions, time_pairs, time_sentences
 from .checks import CheckThresholds, alignment_gate, run_checks
 from .cues import build_cues
 from .embed import Embedder
@@ -45,6 +46,7 @@ class RunOptions:
     zh_file: Path | None = None
     media: Path | None = None
     duration: float | None = None
+    captions: Path | None = None
     zh_on_top: bool = True
     aligner: TranscriptAlignerConfig = field(default_factory=TranscriptAlignerConfig)
     thresholds: CheckThresholds = field(default_factory=CheckThresholds)
@@ -86,7 +88,9 @@ def output_names(name: str) -> dict[str, tuple[str, Layout]]:
     }
 
 
-def _resolve_duration(options: RunOptions) -> tuple[float, str]:
+def _resolve_duration(options: RunOptions) -> tuple[float | None, str]:
+    if options.captions is not None:
+        return None, f"caption track {options.captions.name} (text-matched to the transcript)"
     if options.media is not None:
         return media_duration(options.media), f"estimated from the duration of {options.media.name} (ffprobe)"
     if options.duration is not None:
@@ -141,10 +145,12 @@ def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | No
     say("reading transcript")
     transcript = read_transcript(options.transcript, options.zh_file)
     duration, timing_source = _resolve_duration(options)
+    caption_words = read_captions(options.captions) if options.captions is not None else None
     inputs = [
         options.transcript,
         *([options.zh_file] if options.zh_file else []),
         *([options.media] if options.media else []),
+        *([options.captions] if options.captions else []),
     ]
     _check_out_dir(options.out_dir)
 
@@ -157,11 +163,30 @@ def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | No
     gate = alignment_gate(alignment, options.thresholds)
 
     say("timing")
-    timed = estimate_from_duration(alignment.pairs, duration)
-    timing_reasons = [
-        "No audio or captions were used: times are spread over the duration by text length and are "
-        "off by seconds. Every cue is marked estimated."
-    ]
+    if caption_words is not None:
+        english = [s for _, en, _ in segmented for s in en]
+        times = time_sentences(english, caption_words)
+        timed = time_pairs(alignment.pairs, {s.index: t for s, t in zip(english, times, strict=True)})
+        low = [s for s, t in zip(english, times, strict=True) if t.confidence < LOW_CONFIDENCE]
+        timing_reasons = []
+        if low:
+            timing_reasons.append(
+                f"{len(low)} of {len(english)} English sentences matched the captions poorly (under "
+                f"{LOW_CONFIDENCE:.0%} of their words); their cues are marked estimated."
+            )
+        if english and len(low) / len(english) > GATE_MAX_LOW_SHARE:
+            gate = [
+                *gate,
+                f"timing: {len(low) / len(english):.0%} of sentences matched the captions poorly "
+                f"(limit {GATE_MAX_LOW_SHARE:.0%}): is this the episode's caption track?",
+            ]
+    else:
+        assert duration is not None
+        timed = estimate_from_duration(alignment.pairs, duration)
+        timing_reasons = [
+            "No audio or captions were used: times are spread over the duration by text length and are "
+            "off by seconds. Every cue is marked estimated."
+        ]
     cues = build_cues(timed, options.profile, embedder)
 
     say("writing subtitles and report")

@@ -1,0 +1,279 @@
+"""Sentence times from a YouTube caption track.
+
+Three kinds of caption file are read:
+
+* YouTube's auto-generated WebVTT: rolling two-line cues whose second line
+  carries the new words with inline times (``word<00:00:00.320><c> next</c>``),
+  plus 10 ms "transition" cues that repeat text.  Only cues whose last line
+  holds time tags are used, and words come from that line only: every word
+  once, with its own time.
+* The older colour-tag style (``<c.colorCCCCCC>``) and manual captions
+  (SRT or WebVTT, one cue per line of speech): rolling repeats are dropped
+  (a first line equal to the previous cue's last line), and each cue's words
+  are spread over the cue by their length.
+
+The caption words are matched to the transcript's English words after
+normalisation (lower case, no punctuation, number words as digits, fillers
+such as "um" dropped), with a monotone sequence match.  A sentence's start
+is the time of its first matched word (corrected for unmatched leading
+words), its end the end of its last matched word; its confidence is the
+share of its words that matched.  Sentences with no match take times
+interpolated from their neighbours and a confidence of 0.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+from .model import AlignedPair, Sentence, TimedPair
+from .textio import read_text
+
+_TS = r"(\d{1,2}:)?\d{2}:\d{2}\.\d{3}"
+_WORD_TAG = re.compile(r"<(" + _TS + r")>")
+_ANY_TAG = re.compile(r"</?[^>]+>")
+FILLERS = frozenset({"um", "uh", "erm", "hmm", "mm", "ah", "uhm", "[music]", "[applause]", "[laughter]"})
+_NUMBER_WORDS = {
+    "zero": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "thirteen": "13",
+    "fourteen": "14",
+    "fifteen": "15",
+    "sixteen": "16",
+    "seventeen": "17",
+    "eighteen": "18",
+    "nineteen": "19",
+    "twenty": "20",
+    "thirty": "30",
+    "forty": "40",
+    "fifty": "50",
+    "sixty": "60",
+    "seventy": "70",
+    "eighty": "80",
+    "ninety": "90",
+    "hundred": "100",
+    "thousand": "1000",
+}
+# A sentence whose words matched less than this share is timed with low confidence.
+LOW_CONFIDENCE = 0.5
+# More than this share of low-confidence sentences fails the timing gate.
+GATE_MAX_LOW_SHARE = 0.2
+# Seconds assumed per unmatched word when extrapolating a start.
+_SECONDS_PER_WORD = 0.25
+
+
+@dataclass(frozen=True)
+class CaptionWord:
+    """One word of the caption track with its time span (seconds)."""
+
+    text: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class SentenceTime:
+    """When a sentence is spoken, and how sure we are."""
+
+    start: float
+    end: float
+    confidence: float
+
+
+def _seconds(ts: str) -> float:
+    parts = ts.split(":")
+    h = int(parts[0]) if len(parts) == 3 else 0
+    m, s = int(parts[-2]), float(parts[-1])
+    return h * 3600 + m * 60 + s
+
+
+def normalise(text: str) -> list[str]:
+    """Tokens for matching: lower case, no punctuation, number words as digits, no fillers."""
+    out = []
+    for tok in re.split(r"[\s\-–—/]+", text.lower()):
+        tok = re.sub(r"^[^\w']+|[^\w']+$", "", tok).replace(",", "")
+        if not tok or tok in FILLERS:
+            continue
+        out.append(_NUMBER_WORDS.get(tok, tok))
+    return out
+
+
+def _spread(text: str, start: float, end: float) -> list[CaptionWord]:
+    """Words of a cue without inline times, spread over the cue by length."""
+    words = text.split()
+    total = sum(len(w) + 1 for w in words) or 1
+    out, pos = [], 0
+    for w in words:
+        a = start + (end - start) * pos / total
+        pos += len(w) + 1
+        out.append(CaptionWord(w, a, start + (end - start) * pos / total))
+    return out
+
+
+def _auto_words(cues: Sequence[tuple[float, float, str]]) -> list[CaptionWord]:
+    """Words of YouTube auto captions: from the tagged last line of each cue only."""
+    words: list[CaptionWord] = []
+    for start, end, raw in cues:
+        last = raw.rstrip("\n").split("\n")[-1]
+        if not _WORD_TAG.search(last):
+            continue  # transition cue or repeated line
+        pieces = _WORD_TAG.split(last)
+        # pieces: text0, ts1, (hours group), text1, ts2, ...
+        times = [start]
+        texts = [pieces[0]]
+        k = 1
+        while k < len(pieces):
+            times.append(_seconds(pieces[k]))
+            texts.append(pieces[k + 2] if k + 2 < len(pieces) else "")
+            k += 3
+        for n, (t, txt) in enumerate(zip(times, texts, strict=True)):
+            w = _ANY_TAG.sub("", txt).strip()
+            if not w:
+                continue
+            nxt = times[n + 1] if n + 1 < len(times) else end
+            for sub in _spread(w, t, max(nxt, t + 0.01)):
+                words.append(sub)
+    return words
+
+
+def _plain_words(cues: Sequence[tuple[float, float, str]]) -> list[CaptionWord]:
+    """Words of manual or colour-tag captions, rolling repeats removed."""
+    words: list[CaptionWord] = []
+    prev_last = ""
+    for start, end, raw in cues:
+        lines = [_ANY_TAG.sub("", ln).strip() for ln in raw.split("\n")]
+        lines = [ln for ln in lines if ln]
+        if not lines:
+            continue
+        if prev_last and lines[0] == prev_last:
+            lines = lines[1:]
+        prev_last = lines[-1] if lines else prev_last
+        if lines and end - start > 0.02:  # 10 ms transition cues repeat text
+            words.extend(_spread(" ".join(lines), start, end))
+    return words
+
+
+def read_captions(path: Path) -> list[CaptionWord]:
+    """Caption words with times from an SRT or WebVTT file (YouTube auto or manual)."""
+    text = read_text(path).text
+    cues: list[tuple[float, float, str]] = []
+    if text.lstrip("\ufeff").startswith("WEBVTT") or path.suffix.lower() == ".vtt":
+        import webvtt
+
+        # Older YouTube files put a non-standard "Style:" header and "##" line before the cues.
+        cleaned = re.sub(r"^(Style:|##).*$", "", text, flags=re.M)
+        try:
+            doc = webvtt.from_buffer(io.StringIO(cleaned))
+        except Exception as exc:
+            raise InputError(f"is not a caption file subalign can read ({type(exc).__name__})", path) from exc
+        cues = [
+            (c.start_time.in_milliseconds() / 1000, c.end_time.in_milliseconds() / 1000, c.raw_text)
+            for c in doc.captions
+        ]
+    else:
+        import pysrt
+
+        try:
+            subs = pysrt.from_string(text, error_handling=pysrt.ERROR_RAISE)
+        except pysrt.Error as exc:
+            raise InputError("is not valid SRT captions", path) from exc
+        cues = [(s.start.ordinal / 1000, s.end.ordinal / 1000, s.text) for s in subs]
+    if not cues:
+        raise InputError("holds no captions", path)
+    auto = any(_WORD_TAG.search(raw) for _, _, raw in cues)
+    words = _auto_words(cues) if auto else _plain_words(cues)
+    if not words:
+        raise InputError("holds no caption words", path)
+    return words
+
+
+def time_sentences(sentences: Sequence[Sentence], words: Sequence[CaptionWord]) -> list[SentenceTime]:
+    """Times of the English ``sentences`` (in transcript order) from caption ``words``."""
+    cap_tokens: list[str] = []
+    cap_word: list[int] = []
+    for k, w in enumerate(words):
+        for tok in normalise(w.text):
+            cap_tokens.append(tok)
+            cap_word.append(k)
+    tr_tokens = [tok for s in sentences for tok in normalise(s.text)]
+    matcher = difflib.SequenceMatcher(None, tr_tokens, cap_tokens, autojunk=False)
+    match: dict[int, int] = {}
+    for a, b, size in matcher.get_matching_blocks():
+        for k in range(size):
+            match[a + k] = cap_word[b + k]
+    out: list[SentenceTime | None] = []
+    pos = 0
+    for s in sentences:
+        n = len(normalise(s.text))
+        idx = list(range(pos, pos + n))
+        pos += n
+        hit = [i for i in idx if i in match]
+        if not hit:
+            out.append(None)
+            continue
+        first, last = hit[0], hit[-1]
+        start = words[match[first]].start - _SECONDS_PER_WORD * (first - idx[0])
+        end = words[match[last]].end + _SECONDS_PER_WORD * (idx[-1] - last)
+        out.append(SentenceTime(max(0.0, start), end, len(hit) / max(1, n)))
+    return _fill_gaps(out)
+
+
+def _fill_gaps(times: list[SentenceTime | None]) -> list[SentenceTime]:
+    """Unmatched sentences get times between their timed neighbours, confidence 0."""
+    result: list[SentenceTime] = []
+    k = 0
+    while k < len(times):
+        t = times[k]
+        if t is not None:
+            result.append(t)
+            k += 1
+            continue
+        j = k
+        while j < len(times) and times[j] is None:
+            j += 1
+        before = result[-1].end if result else 0.0
+        nxt = times[j] if j < len(times) else None
+        after = nxt.start if nxt is not None else before + 2.0 * (j - k)
+        step = max(0.0, after - before) / (j - k)
+        for m in range(j - k):
+            result.append(SentenceTime(before + m * step, before + (m + 1) * step, 0.0))
+        k = j
+    # Keep starts monotone: a late match cannot move a sentence before its predecessor.
+    fixed: list[SentenceTime] = []
+    for t in result:
+        if fixed and t.start < fixed[-1].start:
+            t = SentenceTime(fixed[-1].start, max(t.end, fixed[-1].start), t.confidence)
+        fixed.append(t)
+    return fixed
+
+
+def time_pairs(pairs: Sequence[AlignedPair], times: dict[int, SentenceTime]) -> list[TimedPair]:
+    """Pairs timed by their English sentences; low confidence marks the pair estimated."""
+    out: list[TimedPair] = []
+    last_end = 0.0
+    for p in pairs:
+        if not p.en:
+            out.append(TimedPair(p, last_end, last_end, estimated=False))
+            continue
+        ts = [times[s.index] for s in p.en]
+        start, end = min(t.start for t in ts), max(t.end for t in ts)
+        low = min(t.confidence for t in ts) < LOW_CONFIDENCE
+        out.append(TimedPair(p, round(start, 3), round(max(end, start + 0.01), 3), estimated=low))
+        last_end = end
+    return out

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from subalign.captions import normalise, read_captions, time_sentences
+from subalign.errors import InputError
+from subalign.model import Lang, Sentence
+from subalign.segment import segment_sections
+from subalign.transcript import read_transcript
+
+from captions_gen import auto_vtt, garble, manual_srt, speak
+from conftest import SAMPLE
+
+OLD_STYLE = """WEBVTT
+Kind: captions
+Language: en
+Style:
+::cue(c.colorCCCCCC) { color: rgb(204,204,204); }
+##
+
+00:00:01.000 --> 00:00:03.000 align:start position:0%
+<c.colorCCCCCC>hi listeners</c> welcome
+
+00:00:03.000 --> 00:00:05.000 align:start position:0%
+<c.colorCCCCCC>hi listeners</c> welcome
+back to no priors
+"""
+
+
+def _sentences(texts: list[str]) -> list[Sentence]:
+    return [Sentence(Lang.EN, i, t, "01", 0, 0, len(t)) for i, t in enumerate(texts)]
+
+
+def test_normalise() -> None:
+    assert normalise("Um, it's TEN years -- a 30-minute drive!") == [
+        "it's",
+        "10",
+        "years",
+        "a",
+        "30",
+        "minute",
+        "drive",
+    ]
+
+
+def test_auto_captions_give_every_word_once(tmp_path: Path) -> None:
+    texts = ["Hi, listeners.", "Welcome back to No Priors.", "Today we talk about robots."]
+    words, _ = speak(texts)
+    f = tmp_path / "auto.en.vtt"
+    f.write_text(auto_vtt(words, per_cue=3), encoding="utf-8")
+    got = read_captions(f)
+    assert [w.text for w in got] == [
+        "hi",
+        "listeners",
+        "welcome",
+        "back",
+        "to",
+        "no",
+        "priors",
+        "today",
+        "we",
+        "talk",
+        "about",
+        "robots",
+    ]
+    for g, (_, a, _) in zip(got, words, strict=True):
+        assert abs(g.start - a) < 0.002
+
+
+def test_old_colour_style_drops_rolling_repeats(tmp_path: Path) -> None:
+    f = tmp_path / "old.vtt"
+    f.write_text(OLD_STYLE, encoding="utf-8")
+    assert [w.text for w in read_captions(f)] == ["hi", "listeners", "welcome", "back", "to", "no", "priors"]
+
+
+def test_bad_caption_file(tmp_path: Path) -> None:
+    f = tmp_path / "x.srt"
+    f.write_text("1\nnot a time\nhello\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        read_captions(f)
+
+
+@pytest.mark.parametrize("kind", ["auto", "manual"])
+def test_sample_sentence_starts_from_captions(tmp_path: Path, kind: str) -> None:
+    """Sample episode, 20% word mismatch in auto captions: sentence starts within 0.5 s."""
+    english = [s for _, en, _ in segment_sections(read_transcript(SAMPLE).sections) for s in en]
+    texts = [s.text for s in english]
+    words, truth = speak(texts, seed=3)
+    if kind == "auto":
+        f = tmp_path / "ep.en.vtt"
+        f.write_text(auto_vtt(garble(words, 0.2)), encoding="utf-8")
+    else:
+        f = tmp_path / "ep.en.srt"
+        f.write_text(manual_srt(texts, truth, words), encoding="utf-8")
+    times = time_sentences(english, read_captions(f))
+    errors = sorted(abs(t.start - s) for t, s in zip(times, truth, strict=True))
+    p95 = errors[int(0.95 * (len(errors) - 1))]
+    assert p95 <= 0.5, (p95, errors[-5:])
+    assert sum(t.confidence >= 0.5 for t in times) / len(times) > 0.95
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "subalign", *args], capture_output=True, text=True, env=env, check=False
+    )
+
+
+@pytest.mark.slow
+def test_run_with_captions_times_the_cues(tmp_path: Path) -> None:
+    english = [s.text for _, en, _ in segment_sections(read_transcript(SAMPLE).sections) for s in en]
+    words, truth = speak(english, seed=5)
+    caps = tmp_path / "ep.en.vtt"
+    caps.write_text(auto_vtt(garble(words, 0.2)), encoding="utf-8")
+    out = tmp_path / "out"
+    done = _cli("run", str(SAMPLE), "--captions", str(caps), "-o", str(out), "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["timing"]["source"].startswith("caption track")
+    first = report["sections"][0]["pairs"][0]
+    assert abs(first["start"] - truth[0]) < 0.5  # after the untranscribed 8 s intro
+    assert first["estimated"] is False
+    estimated = sum(p["estimated"] for s in report["sections"] for p in s["pairs"] if p["en"])
+    assert estimated / sum(1 for s in report["sections"] for p in s["pairs"] if p["en"]) < 0.05
+
+
+@pytest.mark.slow
+def test_wrong_captions_fail_the_gate(tmp_path: Path) -> None:
+    words, _ = speak(["The quick brown fox jumps over the lazy dog."] * 50)
+    caps = tmp_path / "other.en.vtt"
+    caps.write_text(auto_vtt(words), encoding="utf-8")
+    done = _cli("run", str(SAMPLE), "--captions", str(caps), "-o", str(tmp_path / "out"))
+    assert done.returncode == 1
+    assert "matched the captions poorly" in done.stderr
