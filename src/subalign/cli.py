@@ -451,6 +451,26 @@ def lint(
             raise typer.Exit(int(worst))
 
 
+@app.command("mux")
+def mux_command(
+    video: Annotated[Path, typer.Argument(help="The episode's video.")],
+    subtitles: Annotated[list[Path], typer.Argument(help="Subtitle files (subalign's outputs) to add as tracks.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Output video: .mp4/.mov (mov_text), .mkv (srt/ass), .webm (webvtt).")
+    ],
+    default: Annotated[int, typer.Option(help="Which subtitle file (0-based) is the default track.")] = 0,
+    burn: Annotated[
+        Path | None, typer.Option(help="Also draw this subtitle file into the picture (re-encodes).")
+    ] = None,
+) -> None:
+    """Add subtitle files to a video as soft tracks with language tags and a default flag; optionally burn one in."""
+    from .mux import mux
+
+    with _errors():
+        path = mux(video, subtitles, out, default=default, burn=burn)
+        log.info("wrote %s", path)
+
+
 @models_app.command("build-e5")
 def build_e5(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to create.")] = Path("models/multilingual-e5-small"),
