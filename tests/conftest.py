@@ -11,6 +11,8 @@ import hashlib
 import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -83,3 +85,44 @@ def ffmpeg() -> str:
             pytest.fail("ffmpeg is required in CI (.ci/run installs it)")
         pytest.skip("ffmpeg not installed")
     return exe
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real ``subalign`` command (``python -m subalign``) and capture its output."""
+    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "subalign", *args], capture_output=True, text=True, env=full_env, check=False
+    )
+
+
+def make_video(ffmpeg: str, path: Path, seconds: float = 4, size: str = "640x360") -> Path:
+    """A real encoded video with sound: VP9/Opus for .webm, H.264/AAC otherwise."""
+    codecs = (
+        ["-c:v", "libvpx-vp9", "-b:v", "200k", "-c:a", "libopus"]
+        if path.suffix == ".webm"
+        else ["-c:v", "libx264", "-c:a", "aac"]
+    )
+    subprocess.run(
+        [
+            ffmpeg,
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"color=c=0x203040:s={size}:d={seconds}:r=24",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=48000",
+            "-t",
+            str(seconds),
+            *codecs,
+            "-pix_fmt",
+            "yuv420p",
+            str(path),
+        ],
+        check=True,
+    )
+    return path

@@ -15,12 +15,13 @@ import http.server
 import os
 import shutil
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from conftest import make_video, run_cli
 
 pytestmark = pytest.mark.slow
 ARTIFACTS = Path(__file__).parent / ".artifacts"
@@ -50,42 +51,9 @@ def site(tmp_path_factory: pytest.TempPathFactory, ffmpeg: str) -> Iterator[tupl
         "# Chat\n\n**Sarah:** Hi, listeners. Welcome back to No Priors.\n\n**Sarah：** 大家好，欢迎收听 No Priors。\n",
         encoding="utf-8",
     )
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    done = subprocess.run(
-        [sys.executable, "-m", "subalign", "-q", "run", str(ep), "--duration", "0:06", "-o", str(root)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+    done = run_cli("-q", "run", str(ep), "--duration", "0:06", "-o", str(root))
     assert done.returncode == 0, done.stderr
-    subprocess.run(
-        [
-            ffmpeg,
-            "-v",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "color=c=0x203040:s=640x360:d=6:r=24",
-            "-f",
-            "lavfi",
-            "-i",
-            "anullsrc=r=48000:cl=stereo",
-            "-t",
-            "6",
-            "-c:v",
-            "libvpx-vp9",
-            "-b:v",
-            "200k",
-            "-c:a",
-            "libopus",
-            "-shortest",
-            str(root / "clip.webm"),
-        ],
-        check=True,
-    )
+    make_video(ffmpeg, root / "clip.webm", seconds=6)
     for name, track in (("bilingual.html", "chat.en-zh.vtt"), ("english.html", "chat.en.vtt")):
         (root / name).write_text(PAGE.format(track=track), encoding="utf-8")
     handler = functools.partial(QuietHandler, directory=str(root))

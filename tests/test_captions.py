@@ -1,9 +1,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +12,7 @@ from subalign.segment import segment_sections
 from subalign.transcript import read_transcript
 
 from captions_gen import auto_vtt, garble, manual_srt, speak
-from conftest import SAMPLE
+from conftest import SAMPLE, run_cli
 
 OLD_STYLE = """WEBVTT
 Kind: captions
@@ -105,13 +102,6 @@ def test_sample_sentence_starts_from_captions(tmp_path: Path, kind: str) -> None
     assert sum(t.confidence >= 0.5 for t in times) / len(times) > 0.95
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "subalign", *args], capture_output=True, text=True, env=env, check=False
-    )
-
-
 @pytest.mark.slow
 def test_run_with_captions_times_the_cues(tmp_path: Path) -> None:
     english = [s.text for _, en, _ in segment_sections(read_transcript(SAMPLE).sections) for s in en]
@@ -119,7 +109,7 @@ def test_run_with_captions_times_the_cues(tmp_path: Path) -> None:
     caps = tmp_path / "ep.en.vtt"
     caps.write_text(auto_vtt(garble(words, 0.2)), encoding="utf-8")
     out = tmp_path / "out"
-    done = _cli("run", str(SAMPLE), "--captions", str(caps), "-o", str(out), "--json")
+    done = run_cli("run", str(SAMPLE), "--captions", str(caps), "-o", str(out), "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["timing"]["source"].startswith("caption track")
@@ -135,6 +125,6 @@ def test_wrong_captions_fail_the_gate(tmp_path: Path) -> None:
     words, _ = speak(["The quick brown fox jumps over the lazy dog."] * 50)
     caps = tmp_path / "other.en.vtt"
     caps.write_text(auto_vtt(words), encoding="utf-8")
-    done = _cli("run", str(SAMPLE), "--captions", str(caps), "-o", str(tmp_path / "out"))
+    done = run_cli("run", str(SAMPLE), "--captions", str(caps), "-o", str(tmp_path / "out"))
     assert done.returncode == 1
     assert "matched the captions poorly" in done.stderr

@@ -1,9 +1,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,17 +10,10 @@ from subalign.lint import LintCue, attribute_lines, lint_cues, read_subtitles
 from subalign.model import Lang
 from subalign.style import PROFILES, break_chinese, break_english, load_profile, zh_width
 
-from conftest import DATA
+from conftest import DATA, run_cli
 
 NETFLIX = PROFILES["netflix"]
 LINT = DATA / "lint"
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "subalign", *args], capture_output=True, text=True, env=env, check=False
-    )
 
 
 def rules(path: Path) -> set[tuple[int, str, str]]:
@@ -53,19 +43,19 @@ def test_bad_vtt_overlap_and_empty() -> None:
 
 def test_good_file_is_clean() -> None:
     assert lint_cues(read_subtitles(LINT / "good.vtt"), NETFLIX) == []
-    done = cli("lint", str(LINT / "good.vtt"))
+    done = run_cli("lint", str(LINT / "good.vtt"))
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_lint_command_exit_codes_and_json() -> None:
-    done = cli("lint", str(LINT / "bad.srt"), "--json")
+    done = run_cli("lint", str(LINT / "bad.srt"), "--json")
     assert done.returncode == 1
     report = json.loads(done.stdout)
     entry = report["files"][str(LINT / "bad.srt")]
     assert entry["errors"] >= 8 and entry["warnings"] >= 1
     v = next(x for x in entry["violations"] if x["rule"] == "characters per line" and x["lang"] == "en")
     assert v["limit"] == 42 and v["measured"] > 42 and v["cue"] == 2 and v["start"] == 1.3
-    text = cli("lint", str(LINT / "bad.srt")).stdout
+    text = run_cli("lint", str(LINT / "bad.srt")).stdout
     assert "cue 2 at 00:00:01.300: characters per line [en]" in text
 
 
@@ -73,7 +63,7 @@ def test_lint_command_exit_codes_and_json() -> None:
 def test_malformed_files_are_input_errors(name: str) -> None:
     with pytest.raises(InputError):
         read_subtitles(LINT / name)
-    done = cli("lint", str(LINT / name))
+    done = run_cli("lint", str(LINT / name))
     assert done.returncode == 3
     assert done.stderr.count("\n") == 1 and name in done.stderr and "Traceback" not in done.stderr
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,51 +11,19 @@ import pytest
 from subalign.model import Cue, Lang
 from subalign.writers import Layout, get_writer
 
+from conftest import make_video, run_cli
+
 pytestmark = pytest.mark.slow
 
 CUES = [Cue(1, 0.0, 2.0, "Hi, listeners.", "大家好。"), Cue(2, 2.2, 3.8, "Welcome back.", "欢迎回来。")]
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "subalign", *args], capture_output=True, text=True, env=env, check=False
-    )
 
 
 @pytest.fixture(scope="module")
 def media(tmp_path_factory: pytest.TempPathFactory, ffmpeg: str) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("mux")
     files = {}
-    for ext, vcodec, acodec in (("mp4", "libx264", "aac"), ("webm", "libvpx-vp9", "libopus")):
-        f = root / f"ep.{ext}"
-        subprocess.run(
-            [
-                ffmpeg,
-                "-v",
-                "error",
-                "-y",
-                "-f",
-                "lavfi",
-                "-i",
-                "color=c=0x203040:s=640x360:d=4:r=24",
-                "-f",
-                "lavfi",
-                "-i",
-                "sine=frequency=440:sample_rate=48000",
-                "-t",
-                "4",
-                "-c:v",
-                vcodec,
-                "-c:a",
-                acodec,
-                "-pix_fmt",
-                "yuv420p",
-                str(f),
-            ],
-            check=True,
-        )
-        files[ext] = f
+    for ext in ("mp4", "webm"):
+        files[ext] = make_video(ffmpeg, root / f"ep.{ext}")
     for name, writer, langs in (
         ("ep.en-zh.srt", "srt", (Lang.ZH, Lang.EN)),
         ("ep.en.srt", "srt", (Lang.EN,)),
@@ -92,7 +58,7 @@ def test_soft_tracks(
 ) -> None:
     video = media["webm"] if container == "webm" else media["mp4"]
     out = tmp_path / f"out.{container}"
-    done = cli("mux", str(video), *[str(media[s]) for s in subs], "-o", str(out))
+    done = run_cli("mux", str(video), *[str(media[s]) for s in subs], "-o", str(out))
     assert done.returncode == 0, done.stderr
     streams = subtitle_streams(out)
     assert [s["codec_name"] for s in streams] == codecs
@@ -102,18 +68,18 @@ def test_soft_tracks(
 
 
 def test_refuses_to_overwrite_an_input_and_bad_subtitles(media: dict[str, Path], tmp_path: Path) -> None:
-    done = cli("mux", str(media["mp4"]), str(media["ep.en.srt"]), "-o", str(media["mp4"]))
+    done = run_cli("mux", str(media["mp4"]), str(media["ep.en.srt"]), "-o", str(media["mp4"]))
     assert done.returncode == 4 and "is one of the inputs" in done.stderr
     bad = tmp_path / "bad.srt"
     bad.write_text("1\nnot a time\nx\n", encoding="utf-8")
-    done = cli("mux", str(media["mp4"]), str(bad), "-o", str(tmp_path / "o.mp4"))
+    done = run_cli("mux", str(media["mp4"]), str(bad), "-o", str(tmp_path / "o.mp4"))
     assert done.returncode == 3 and "bad.srt" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "o.mp4").exists()
 
 
 def test_burn_in_draws_the_subtitles(media: dict[str, Path], tmp_path: Path, ffmpeg: str) -> None:
     out = tmp_path / "burnt.mp4"
-    done = cli(
+    done = run_cli(
         "mux", str(media["mp4"]), str(media["ep.en-zh.srt"]), "-o", str(out), "--burn", str(media["ep.en-zh.ass"])
     )
     assert done.returncode == 0, done.stderr

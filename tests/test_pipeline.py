@@ -7,7 +7,6 @@ import io
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pysrt
@@ -19,7 +18,7 @@ from subalign.align import align_transcript
 from subalign.segment import segment_sections
 from subalign.transcript import read_transcript
 
-from conftest import SAMPLE
+from conftest import SAMPLE, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -37,17 +36,10 @@ OUTPUTS = [
 ]
 
 
-def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "subalign", *args], capture_output=True, text=True, cwd=cwd, env=env, check=False
-    )
-
-
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:  # type: ignore[type-arg]
     out = tmp_path_factory.mktemp("run") / "out"
-    done = cli("run", str(SAMPLE), "--duration", "44:10", "-o", str(out), "--json")
+    done = run_cli("run", str(SAMPLE), "--duration", "44:10", "-o", str(out), "--json")
     assert done.returncode == 0, done.stderr
     return out, json.loads(done.stdout)
 
@@ -161,7 +153,7 @@ def test_encodings_give_the_same_output(
     src = tmp_path / f"{NAME}.md"
     src.write_bytes(bom + SAMPLE.read_text(encoding="utf-8").encode(encoding))
     out = tmp_path / "out"
-    done = cli("run", str(src), "--duration", "44:10", "-o", str(out), "--json")
+    done = run_cli("run", str(src), "--duration", "44:10", "-o", str(out), "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["episodes"][0]["encoding"] == detected
     for name in OUTPUTS[:7]:
@@ -192,14 +184,14 @@ def test_bad_transcripts_fail_cleanly(tmp_path: Path, content: bytes, needle: st
     bad = tmp_path / "bad.md"
     bad.write_bytes(content)
     out = tmp_path / "out"
-    done = cli("run", str(bad), "--duration", "10:00", "-o", str(out))
+    done = run_cli("run", str(bad), "--duration", "10:00", "-o", str(out))
     _one_line_error(done, 3, str(bad), needle)
     assert not out.exists()
 
 
 def test_missing_transcript(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    done = cli("run", str(tmp_path / "nope.md"), "--duration", "1:00", "-o", str(out))
+    done = run_cli("run", str(tmp_path / "nope.md"), "--duration", "1:00", "-o", str(out))
     _one_line_error(done, 3, "nope.md", "no such file")
     assert not out.exists()
 
@@ -208,14 +200,14 @@ def test_unwritable_output_directory(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     for out in (blocker, blocker / "sub"):
-        done = cli("run", str(SAMPLE), "--duration", "44:10", "-o", str(out))
+        done = run_cli("run", str(SAMPLE), "--duration", "44:10", "-o", str(out))
         _one_line_error(done, 4, str(out))
     assert blocker.read_text() == "x"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
 
 
 def test_no_duration_is_a_clear_error(tmp_path: Path) -> None:
-    done = cli("run", str(SAMPLE), "-o", str(tmp_path / "out"))
+    done = run_cli("run", str(SAMPLE), "-o", str(tmp_path / "out"))
     _one_line_error(done, 3, "--duration")
     assert not (tmp_path / "out").exists()
 
@@ -226,11 +218,11 @@ def test_media_without_audio_is_refused(tmp_path: Path, ffmpeg: str) -> None:
         [ffmpeg, "-v", "error", "-f", "lavfi", "-i", "color=c=black:s=64x64:d=1", "-c:v", "mpeg4", str(video)],
         check=True,
     )
-    done = cli("run", str(SAMPLE), "--media", str(video), "-o", str(tmp_path / "out"))
+    done = run_cli("run", str(SAMPLE), "--media", str(video), "-o", str(tmp_path / "out"))
     _one_line_error(done, 3, "silent.mp4", "no audio stream")
     not_media = tmp_path / "notes.mp3"
     not_media.write_text("not audio")
-    done = cli("run", str(SAMPLE), "--media", str(not_media), "-o", str(tmp_path / "out"))
+    done = run_cli("run", str(SAMPLE), "--media", str(not_media), "-o", str(tmp_path / "out"))
     _one_line_error(done, 3, "notes.mp3", "not a readable audio or video file")
     assert not (tmp_path / "out").exists()
 
@@ -255,7 +247,7 @@ def test_media_duration_is_used(tmp_path: Path, ffmpeg: str) -> None:
         check=True,
     )
     out = tmp_path / "out"
-    done = cli("run", str(SAMPLE), "--media", str(audio), "-o", str(out), "--json")
+    done = run_cli("run", str(SAMPLE), "--media", str(audio), "-o", str(out), "--json")
     assert done.returncode == 0, done.stderr
     dur = json.loads(done.stdout)["episodes"][0]["timing"]["duration"]
     assert abs(dur - 2650) < 0.1
@@ -275,19 +267,19 @@ def test_align_command_prints_beads(tmp_path: Path) -> None:
     zh = tmp_path / "zh.txt"
     en.write_text("Tesla has a software problem.\nWaymo has a hardware problem.\n", encoding="utf-8")
     zh.write_text("Tesla 面临的是软件问题。\n而 Waymo 面临的是硬件问题。\n", encoding="utf-8")
-    done = cli("align", str(en), str(zh))
+    done = run_cli("align", str(en), str(zh))
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert [ln.rsplit(":", 1)[0] for ln in lines] == ["[0]:[0]", "[1]:[1]"]
     assert all(0.0 < float(ln.rsplit(":", 1)[1]) <= 1.0 for ln in lines)
-    back = cli("align", str(zh), str(en))
+    back = run_cli("align", str(zh), str(en))
     assert [ln.rsplit(":", 1)[0] for ln in back.stdout.splitlines()] == ["[0]:[0]", "[1]:[1]"]
 
 
 def test_impossible_duration_is_flagged_not_hidden(tmp_path: Path) -> None:
     """44 minutes of text in 90 seconds cannot meet the profile: exit 1 and say so."""
     out = tmp_path / "out"
-    done = cli("run", str(SAMPLE), "--duration", "1:30", "-o", str(out), "--json")
+    done = run_cli("run", str(SAMPLE), "--duration", "1:30", "-o", str(out), "--json")
     assert done.returncode == 1, done.stderr
     assert "hard-limit violations" in done.stderr
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
@@ -314,7 +306,7 @@ def test_profile_and_look_options_reach_the_outputs(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     out = tmp_path / "out"
-    done = cli(
+    done = run_cli(
         "run",
         str(ep),
         "--duration",
@@ -333,5 +325,19 @@ def test_profile_and_look_options_reach_the_outputs(tmp_path: Path) -> None:
     assert report["style"]["profile"] == "youtube"
     ass = (out / "chat.en-zh.ass").read_text(encoding="utf-8")
     assert "Style: ZH,Noto Sans CJK SC,70,&H000000FF" in ass
-    bad = cli("run", str(ep), "--duration", "0:10", "-o", str(tmp_path / "o2"), "--zh-colour", "red")
+    bad = run_cli("run", str(ep), "--duration", "0:10", "-o", str(tmp_path / "o2"), "--zh-colour", "red")
     assert bad.returncode == 2 and "#RRGGBB" in bad.stderr
+
+
+def test_catalogue_run_continues_past_a_bad_episode(tmp_path: Path) -> None:
+    cat = tmp_path / "catalogue"
+    cat.mkdir()
+    (cat / "a.md").write_text("**Sarah:** Welcome back to the show.\n\n**Sarah：** 欢迎回到节目。\n", encoding="utf-8")
+    (cat / "b.md").write_text("### 01\n\nOnly English here.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = run_cli("run", str(cat), "--duration", "0:10", "-o", str(out), "--json")
+    assert done.returncode == 3  # the worst outcome: one bad input
+    summary = json.loads(done.stdout)
+    by_name = {Path(e["transcript"]).name: e for e in summary["episodes"]}
+    assert by_name["a.md"]["exit_code"] == 0 and "has no Chinese" in by_name["b.md"]["error"]
+    assert (out / "a" / "a.en-zh.srt").exists() and not (out / "b").exists()

@@ -7,29 +7,21 @@ project's own ``subalign models build-e5`` command; nothing is downloaded.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from conftest import run_cli
+
 pytest.importorskip("sentence_transformers", reason="needs the [st] extra (CI installs it)")
 pytestmark = [pytest.mark.slow, pytest.mark.st]
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "HF_HUB_OFFLINE": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "subalign", *args], capture_output=True, text=True, env=env, check=False
-    )
 
 
 @pytest.fixture(scope="module")
 def e5_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("models") / "multilingual-e5-small"
-    done = cli("models", "build-e5", "--out", str(out))
+    done = run_cli("models", "build-e5", "--out", str(out))
     assert done.returncode == 0, done.stderr
     return out
 
@@ -60,7 +52,7 @@ def test_align_with_e5(e5_folder: Path, tmp_path: Path) -> None:
         "在旧金山，Waymo 自动驾驶已经成为一种常见的出行方式。\nTesla 面临的是软件问题。\n",
         encoding="utf-8",
     )
-    done = cli("align", str(en), str(zh), "--model", str(e5_folder))
+    done = run_cli("align", str(en), str(zh), "--model", str(e5_folder))
     assert done.returncode == 0, done.stderr
     assert [ln.rsplit(":", 1)[0] for ln in done.stdout.splitlines()] == ["[0, 1]:[0]", "[2]:[1]", "[3]:[2]"]
 
@@ -75,7 +67,7 @@ def test_run_with_e5_on_an_interleaved_transcript(e5_folder: Path, tmp_path: Pat
         encoding="utf-8",
     )
     out = tmp_path / "out"
-    done = cli("run", str(ep), "--duration", "0:30", "-o", str(out), "--model", str(e5_folder), "--json")
+    done = run_cli("run", str(ep), "--duration", "0:30", "-o", str(out), "--model", str(e5_folder), "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["model"].startswith("st:multilingual-e5-small")
@@ -85,6 +77,6 @@ def test_run_with_e5_on_an_interleaved_transcript(e5_folder: Path, tmp_path: Pat
 def test_unknown_model_is_a_clear_error(tmp_path: Path) -> None:
     en = tmp_path / "en.txt"
     en.write_text("Hello.\n", encoding="utf-8")
-    done = cli("align", str(en), str(en), "--model", str(tmp_path / "no-such-model"))
+    done = run_cli("align", str(en), str(en), "--model", str(tmp_path / "no-such-model"))
     assert done.returncode == 5, done.stderr
     assert "never downloaded" in done.stderr and "Traceback" not in done.stderr

@@ -176,35 +176,17 @@ def _write_tokenizer(w: E5Weights, folder: Path) -> None:
         special_tokens=[(bos, sp["bos"]), (eos, sp["eos"])],
     )
     tok.save(str(folder / "tokenizer.json"))
-    (folder / "tokenizer_config.json").write_text(
-        json.dumps(
-            {
-                "tokenizer_class": "PreTrainedTokenizerFast",
-                "model_max_length": 512,
-                "bos_token": bos,
-                "eos_token": eos,
-                "cls_token": bos,
-                "sep_token": eos,
-                "pad_token": w.pieces[sp["pad"]],
-                "unk_token": w.pieces[sp["unk"]],
-                "mask_token": "<mask>",
-            },
-            indent=1,
-        )
-    )
-    (folder / "special_tokens_map.json").write_text(
-        json.dumps(
-            {
-                "bos_token": bos,
-                "eos_token": eos,
-                "cls_token": bos,
-                "sep_token": eos,
-                "pad_token": w.pieces[sp["pad"]],
-                "unk_token": w.pieces[sp["unk"]],
-            },
-            indent=1,
-        )
-    )
+    special = {
+        "bos_token": bos,
+        "eos_token": eos,
+        "cls_token": bos,
+        "sep_token": eos,
+        "pad_token": w.pieces[sp["pad"]],
+        "unk_token": w.pieces[sp["unk"]],
+    }
+    config = {"tokenizer_class": "PreTrainedTokenizerFast", "model_max_length": 512, **special, "mask_token": "<mask>"}
+    (folder / "tokenizer_config.json").write_text(json.dumps(config, indent=1))
+    (folder / "special_tokens_map.json").write_text(json.dumps(special, indent=1))
 
 
 def _write_folder(w: E5Weights, folder: Path) -> None:
