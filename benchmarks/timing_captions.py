@@ -30,8 +30,11 @@ from subalign.transcript import read_transcript  # noqa: E402
 
 
 def main() -> int:
-    english = [s for _, en, _ in segment_sections(read_transcript(ROOT / "samples" / "no-priors-ep80-karpathy.md").sections)
-               for s in en]
+    english = [
+        s
+        for _, en, _ in segment_sections(read_transcript(ROOT / "samples" / "no-priors-ep80-karpathy.md").sections)
+        for s in en
+    ]
     texts = [s.text for s in english]
     words, truth = speak(texts, seed=11)
     work = Path(tempfile.mkdtemp(prefix="subalign-captions-"))
@@ -50,8 +53,10 @@ def main() -> int:
         secs = time.perf_counter() - t0
         err = sorted(abs(t.start - s) for t, s in zip(times, truth, strict=True))
         low = sum(t.confidence < LOW_CONFIDENCE for t in times) / len(times)
-        print(f"{name:<30}{statistics.median(err):>10.3f}{err[int(0.95 * (len(err) - 1))]:>8.3f}{err[-1]:>8.3f}"
-              f"{low:>10.1%}{secs:>9.2f}")
+        print(
+            f"{name:<30}{statistics.median(err):>10.3f}{err[int(0.95 * (len(err) - 1))]:>8.3f}{err[-1]:>8.3f}"
+            f"{low:>10.1%}{secs:>9.2f}"
+        )
     print("target (issue 5): from a YouTube-style caption file with 20% word mismatch, p95 <= 0.5 s")
     return 0
 

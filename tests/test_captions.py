@@ -127,4 +127,4 @@ def test_wrong_captions_fail_the_gate(tmp_path: Path) -> None:
     caps.write_text(auto_vtt(words), encoding="utf-8")
     done = run_cli("run", str(SAMPLE), "--captions", str(caps), "-o", str(tmp_path / "out"))
     assert done.returncode == 1
-    assert "matched the captions poorly" in done.stderr
+    assert "matched the caption track poorly" in done.stderr

@@ -247,7 +247,7 @@ def test_media_duration_is_used(tmp_path: Path, ffmpeg: str) -> None:
         check=True,
     )
     out = tmp_path / "out"
-    done = run_cli("run", str(SAMPLE), "--media", str(audio), "-o", str(out), "--json")
+    done = run_cli("run", str(SAMPLE), "--media", str(audio), "--timing", "estimate", "-o", str(out), "--json")
     assert done.returncode == 0, done.stderr
     dur = json.loads(done.stdout)["episodes"][0]["timing"]["duration"]
     assert abs(dur - 2650) < 0.1

@@ -180,12 +180,25 @@ def run(
         Path | None, typer.Option("--zh", help="Chinese file, when the English and Chinese are two plain files.")
     ] = None,
     media: Annotated[
-        Path | None, typer.Option("--media", help="The episode's audio or video (its duration is read with ffprobe).")
+        Path | None,
+        typer.Option(
+            "--media",
+            help="The episode's audio or video: times from its speech (needs subalign[audio]), "
+            "or with --timing estimate only its duration.",
+        ),
     ] = None,
     duration: Annotated[
         str | None,
         typer.Option("--duration", help="Episode length, e.g. 44:10 or 1:02:03, when there is no media file."),
     ] = None,
+    timing: Annotated[
+        str,
+        typer.Option(
+            "--timing",
+            help="Where times come from: auto (captions, else the --media audio, else an "
+            "estimate), audio, captions, or estimate (spread the duration of --media/--duration).",
+        ),
+    ] = "auto",
     captions: Annotated[
         Path | None,
         typer.Option(
@@ -247,6 +260,7 @@ def run(
                 media=media,
                 duration=seconds,
                 captions=captions,
+                timing=timing,
                 zh_on_top=not en_top,
                 profile=style,
                 look=look,

@@ -18,16 +18,24 @@ from pathlib import Path
 from typing import Any
 
 from .align import TranscriptAlignerConfig, align_transcript
-from .captions import GATE_MAX_LOW_SHARE, LOW_CONFIDENCE, read_captions, time_pairs, time_sentences
+from .captions import (
+    GATE_MAX_LOW_SHARE,
+    LOW_CONFIDENCE,
+    SentenceTime,
+    read_captions,
+    time_pairs,
+    time_sentences,
+)
 from .checks import CheckThresholds, alignment_gate, run_checks
 from .cues import build_cues
 from .embed import Embedder
 from .errors import InputError, OutputError
 from .lint import lint_outputs
 from .media import media_duration
-from .model import Lang
+from .model import AlignedPair, Lang, Sentence, TimedPair
 from .report import RunInfo, build_report, render_html
 from .segment import segment_sections
+from .speech import time_from_audio
 from .style import StyleProfile
 from .textio import write_text
 from .timing import estimate_from_duration
@@ -47,6 +55,7 @@ class RunOptions:
     media: Path | None = None
     duration: float | None = None
     captions: Path | None = None
+    timing: str = "auto"
     zh_on_top: bool = True
     aligner: TranscriptAlignerConfig = field(default_factory=TranscriptAlignerConfig)
     thresholds: CheckThresholds = field(default_factory=CheckThresholds)
@@ -88,16 +97,58 @@ def output_names(name: str) -> dict[str, tuple[str, Layout]]:
     }
 
 
-def _resolve_duration(options: RunOptions) -> tuple[float | None, str]:
-    if options.captions is not None:
+TIMING_MODES = ("auto", "audio", "captions", "estimate")
+
+
+def _timing_mode(options: RunOptions) -> str:
+    """Where times come from: captions if given, else the media's audio, else an estimate."""
+    mode = options.timing
+    if mode not in TIMING_MODES:
+        raise InputError(f"--timing {mode!r} is not one of {', '.join(TIMING_MODES)}")
+    if mode == "auto":
+        return "captions" if options.captions else "audio" if options.media else "estimate"
+    if mode == "captions" and options.captions is None:
+        raise InputError("--timing captions needs --captions FILE", options.transcript)
+    if mode == "audio" and options.media is None:
+        raise InputError("--timing audio needs --media FILE", options.transcript)
+    return mode
+
+
+def _resolve_duration(options: RunOptions, mode: str) -> tuple[float | None, str]:
+    if mode == "captions":
+        assert options.captions is not None
         return None, f"caption track {options.captions.name} (text-matched to the transcript)"
+    if mode == "audio":
+        assert options.media is not None
+        return media_duration(options.media), f"audio of {options.media.name} (pocketsphinx, chunked forced alignment)"
     if options.media is not None:
         return media_duration(options.media), f"estimated from the duration of {options.media.name} (ffprobe)"
     if options.duration is not None:
         return options.duration, "estimated from the given duration"
     raise InputError(
-        "needs the episode's length to time subtitles: give --duration H:MM:SS or --media FILE", options.transcript
+        "needs the episode's length to time subtitles: give --duration H:MM:SS, --media FILE or --captions FILE",
+        options.transcript,
     )
+
+
+def _from_sentence_times(
+    pairs: list[AlignedPair], english: list[Sentence], times: list[SentenceTime], what: str
+) -> tuple[list[TimedPair], list[str], list[str]]:
+    """Timed pairs, report lines and gate reasons from per-sentence times with confidences."""
+    timed = time_pairs(pairs, {s.index: t for s, t in zip(english, times, strict=True)})
+    low = sum(1 for t in times if t.confidence < LOW_CONFIDENCE)
+    reasons, gate = [], []
+    if low:
+        reasons.append(
+            f"{low} of {len(english)} English sentences matched the {what} poorly (under "
+            f"{LOW_CONFIDENCE:.0%} of their words); their cues are marked estimated."
+        )
+    if english and low / len(english) > GATE_MAX_LOW_SHARE:
+        gate.append(
+            f"timing: {low / len(english):.0%} of sentences matched the {what} poorly "
+            f"(limit {GATE_MAX_LOW_SHARE:.0%}): is this the right {what}?"
+        )
+    return timed, reasons, gate
 
 
 def _check_out_dir(out_dir: Path) -> None:
@@ -144,8 +195,9 @@ def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | No
     say = progress or (lambda _msg: None)
     say("reading transcript")
     transcript = read_transcript(options.transcript, options.zh_file)
-    duration, timing_source = _resolve_duration(options)
-    caption_words = read_captions(options.captions) if options.captions is not None else None
+    mode = _timing_mode(options)
+    duration, timing_source = _resolve_duration(options, mode)
+    caption_words = read_captions(options.captions) if mode == "captions" and options.captions else None
     inputs = [
         options.transcript,
         *([options.zh_file] if options.zh_file else []),
@@ -163,30 +215,29 @@ def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | No
     gate = alignment_gate(alignment, options.thresholds)
 
     say("timing")
+    english = [s for _, en, _ in segmented for s in en]
     if caption_words is not None:
-        english = [s for _, en, _ in segmented for s in en]
-        times = time_sentences(english, caption_words)
-        timed = time_pairs(alignment.pairs, {s.index: t for s, t in zip(english, times, strict=True)})
-        low = [s for s, t in zip(english, times, strict=True) if t.confidence < LOW_CONFIDENCE]
-        timing_reasons = []
-        if low:
+        timed, timing_reasons, timing_gate = _from_sentence_times(
+            alignment.pairs, english, time_sentences(english, caption_words), "caption track"
+        )
+    elif mode == "audio":
+        assert options.media is not None
+        speech = time_from_audio(options.media, english, say)
+        timed, timing_reasons, timing_gate = _from_sentence_times(alignment.pairs, english, speech.times, "audio")
+        if speech.skipped_words:
+            unknown = sorted(set(speech.skipped_words))
             timing_reasons.append(
-                f"{len(low)} of {len(english)} English sentences matched the captions poorly (under "
-                f"{LOW_CONFIDENCE:.0%} of their words); their cues are marked estimated."
+                f"{len(speech.skipped_words)} words are not in the recogniser's dictionary and were "
+                f"skipped: {', '.join(unknown[:20])}{' ...' if len(unknown) > 20 else ''}"
             )
-        if english and len(low) / len(english) > GATE_MAX_LOW_SHARE:
-            gate = [
-                *gate,
-                f"timing: {len(low) / len(english):.0%} of sentences matched the captions poorly "
-                f"(limit {GATE_MAX_LOW_SHARE:.0%}): is this the episode's caption track?",
-            ]
     else:
         assert duration is not None
-        timed = estimate_from_duration(alignment.pairs, duration)
+        timed, timing_gate = estimate_from_duration(alignment.pairs, duration), []
         timing_reasons = [
             "No audio or captions were used: times are spread over the duration by text length and are "
             "off by seconds. Every cue is marked estimated."
         ]
+    gate = [*gate, *timing_gate]
     cues = build_cues(timed, options.profile, embedder)
 
     say("writing subtitles and report")
