@@ -358,15 +358,9 @@ def split_pair(en: str, zh: str, duration: float, profile: StyleProfile, embedde
     return out
 
 
-def _ids_by_span(
-    sentences: Sequence[Sentence], joined_lengths: list[tuple[int, int]], sep: int, spans: list[tuple[int, int]]
-) -> list[tuple[int, ...]]:
-    """Sentence ids overlapping each character span of the joined text."""
-    out = []
-    for a, b in spans:
-        ids = tuple(s.index for s, (sa, sb) in zip(sentences, joined_lengths, strict=True) if sa < b and sb > a)
-        out.append(ids)
-    return out
+def _ids_in_span(sentences: Sequence[Sentence], offsets: list[tuple[int, int]], a: int, b: int) -> tuple[int, ...]:
+    """Ids of the sentences whose characters (``offsets`` in the joined text) overlap ``a..b``."""
+    return tuple(s.index for s, (sa, sb) in zip(sentences, offsets, strict=True) if sa < b and sb > a)
 
 
 def _offsets(parts: Sequence[str], sep: int) -> list[tuple[int, int]]:
@@ -418,8 +412,8 @@ def _drafts(timed: Sequence[TimedPair], profile: StyleProfile, embedder: Embedde
         t, pe, pz = tp.start, 0, 0
         for p, w in zip(pieces, _weights(pieces), strict=True):
             d = duration * w
-            en_ids = _ids_by_span(en_sents, en_off, 1, [(pe, pe + len(p.en))])[0]
-            zh_ids = _ids_by_span(zh_sents, zh_off, 0, [(pz, pz + len(p.zh))])[0] if p.zh else ()
+            en_ids = _ids_in_span(en_sents, en_off, pe, pe + len(p.en))
+            zh_ids = _ids_in_span(zh_sents, zh_off, pz, pz + len(p.zh)) if p.zh else ()
             pe += len(p.en) + 1
             pz += len(p.zh)
             drafts.append(_Draft(t, t + d, p.en, p.zh, tp.pair.section, tp.estimated, en_ids, zh_ids))
