@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from subalign.errors import InputError
 from subalign.evaluate import merge_to_units, parse_bead, read_alignment, score
+
+from conftest import DATA, run_cli
 
 GOLD = [((0,), (0,)), ((1, 2), (1,)), ((3,), ()), ((4,), (2, 3))]
 
@@ -59,3 +62,37 @@ def test_merge_to_verses() -> None:
     tgt_units = ["v1", "v2", "v2", "v2", "v3"]
     pred = [((0,), (0,)), ((1,), (1, 2)), ((2,), (3,)), ((3,), (4,))]
     assert merge_to_units(pred, src_units, tgt_units) == [((0,), (0,)), ((1, 2), (1, 2, 3)), ((3,), (4,))]
+
+
+def test_eval_command_on_a_bible_folder(tmp_path: Path) -> None:
+    pred = tmp_path / "pred.align"
+    pred.write_text("[0]:[0]\n[1]:[1]\n[2]:[]\n[3]:[2]\n[]:[3]\n", encoding="utf-8")
+    done = run_cli("eval", "--bible", str(DATA / "bible"), "-t", str(pred), "--json")
+    assert done.returncode == 0, done.stderr
+    res = json.loads(done.stdout)
+    # Merged to verses: [1]:[1] + [2]:[] -> [1, 2]:[1] and [3]:[2] + []:[3] -> [3]:[2, 3]: all exact.
+    assert res["f1_strict"] == 1.0
+
+
+def test_eval_command_exports_and_scores_ted(tmp_path: Path) -> None:
+    out = tmp_path / "ted"
+    done = run_cli("eval", "--ted", str(DATA / "ted"), "--export", str(out))
+    assert done.returncode == 0, done.stderr
+    assert (out / "7.en").read_text(encoding="utf-8").splitlines() == [
+        "Hello there.",
+        "It is good to see you.",
+        "Robots & people work together.",
+        "Thank you.",
+    ]
+    assert (out / "7.zh").read_text(encoding="utf-8").splitlines() == [
+        "你好。",
+        "很高兴见到你。",
+        "机器人和人一起工作。",
+        "谢谢。",
+    ]
+    assert (out / "7.gold.align").read_text(encoding="utf-8").splitlines() == ["[0, 1]:[0, 1]", "[2]:[2]", "[3]:[3]"]
+    preds = tmp_path / "pred"
+    preds.mkdir()
+    (preds / "7.align").write_text("[0]:[0]\n[1]:[1]\n[2]:[2]\n[3]:[3]\n", encoding="utf-8")
+    res = json.loads(run_cli("eval", "--ted", str(DATA / "ted"), "-t", str(preds), "--json").stdout)
+    assert res["recall_lax"] == 1.0 and res["recall_strict"] == 2 / 3

@@ -378,33 +378,80 @@ def align(
 
 @app.command("eval")
 def evaluate(
-    gold: Annotated[list[Path], typer.Option("--gold", "-g", help="Gold alignment file(s).")],
-    pred: Annotated[list[Path], typer.Option("--pred", "-t", help="Predicted alignment file(s), same order.")],
+    gold: Annotated[list[Path] | None, typer.Option("--gold", "-g", help="Gold alignment file(s).")] = None,
+    pred: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--pred", "-t", help="Predicted alignment file(s), same order; with --ted a folder of <docid>.align files."
+        ),
+    ] = None,
     src_units: Annotated[
         Path | None,
         typer.Option(help="Unit id per source line (e.g. Bible en.verse): merge beads within a unit first."),
     ] = None,
     tgt_units: Annotated[Path | None, typer.Option(help="Unit id per target line (e.g. zh.verse).")] = None,
+    bible: Annotated[
+        Path | None, typer.Option(help="A Bertalign-style Bible folder: gold and verse ids are read from it.")
+    ] = None,
+    ted: Annotated[Path | None, typer.Option(help="A folder of IWSLT en-zh TED XML files.")] = None,
+    export: Annotated[
+        Path | None,
+        typer.Option(help="With --ted: write each talk resegmented (<docid>.en, .zh, .gold.align) here and stop."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Score predicted beads against gold: strict/lax P/R/F1, exact beads, omission/insertion, recall per type."""
-    from .evaluate import format_scores, merge_to_units, read_alignment, score
+    """Score predicted beads against gold: strict/lax P/R/F1, exact beads, omission/insertion, recall per type.
+
+    Plain files (-g/-t), a Bible folder (--bible DIR -t PRED: predictions merged to verses), or TED
+    (--ted DIR --export OUT writes sentence files to align with `subalign align`; --ted DIR -t PRED_DIR scores
+    the <docid>.align files found there against each talk's segment-level gold).
+    """
+    from .evaluate import (
+        export_ted,
+        format_scores,
+        load_bible,
+        merge_to_units,
+        read_alignment,
+        resegment,
+        score,
+        ted_talks,
+    )
     from .textio import read_text
 
     with _errors():
-        if len(gold) != len(pred):
-            raise typer.BadParameter("give as many --pred files as --gold files")
-        gold_docs = [read_alignment(p) for p in gold]
-        pred_docs = [read_alignment(p) for p in pred]
-        if (src_units is None) != (tgt_units is None):
-            raise typer.BadParameter("give both --src-units and --tgt-units, or neither")
-        if src_units is not None and tgt_units is not None:
-            su = read_text(src_units).text.split()
-            tu = read_text(tgt_units).text.split()
-            try:
-                pred_docs = [merge_to_units(d, su, tu) for d in pred_docs]
-            except IndexError:
-                raise InputError("has fewer lines than the predicted ids need", src_units) from None
+        sources = sum(x is not None and x != [] for x in (gold, bible, ted))
+        if sources != 1:
+            raise typer.BadParameter("give exactly one of --gold, --bible or --ted")
+        if ted is not None and export is not None:
+            n = export_ted(ted, export)
+            typer.echo(f"wrote {n} talks to {export}")
+            return
+        if not pred:
+            raise typer.BadParameter("give the predicted alignment(s) with --pred")
+        if ted is not None:
+            folder = pred[0]
+            gold_docs, pred_docs = [], []
+            for talk in ted_talks(ted):
+                gold_docs.append(resegment(talk)[2])
+                pred_docs.append(read_alignment(folder / f"{talk.docid}.align"))
+        elif bible is not None:
+            bible_gold, su, tu = load_bible(bible)
+            gold_docs, pred_docs = [bible_gold], [merge_to_units(read_alignment(pred[0]), su, tu)]
+        else:
+            assert gold is not None
+            if len(gold) != len(pred):
+                raise typer.BadParameter("give as many --pred files as --gold files")
+            gold_docs = [read_alignment(p) for p in gold]
+            pred_docs = [read_alignment(p) for p in pred]
+            if (src_units is None) != (tgt_units is None):
+                raise typer.BadParameter("give both --src-units and --tgt-units, or neither")
+            if src_units is not None and tgt_units is not None:
+                su = read_text(src_units).text.split()
+                tu = read_text(tgt_units).text.split()
+                try:
+                    pred_docs = [merge_to_units(d, su, tu) for d in pred_docs]
+                except IndexError:
+                    raise InputError("has fewer lines than the predicted ids need", src_units) from None
         res = score(gold_docs, pred_docs)
         if as_json:
             typer.echo(

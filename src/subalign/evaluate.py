@@ -256,3 +256,37 @@ def resegment(talk: Talk) -> tuple[list[str], list[str], list[BeadIds]]:
         en_s += e
         zh_s += z
     return en_s, zh_s, [g for g in gold if g[0] or g[1]]
+
+
+def load_bible(folder: Path) -> tuple[list[BeadIds], list[str], list[str]]:
+    """Gold beads and verse ids of a Bertalign-style Bible folder (``gold/001.align``, ``en.verse``, ``zh.verse``)."""
+    gold = read_alignment(folder / "gold" / "001.align")
+    return gold, read_text(folder / "en.verse").text.split(), read_text(folder / "zh.verse").text.split()
+
+
+def ted_talks(folder: Path) -> list[Talk]:
+    """Every talk of an IWSLT en-zh folder (``*.en-zh.en.xml`` with their ``.zh.xml``)."""
+    talks = []
+    files = sorted(folder.glob("*.en-zh.en.xml"))
+    if not files:
+        raise InputError("holds no IWSLT *.en-zh.en.xml files", folder)
+    for en_xml in files:
+        talks.extend(read_ted(en_xml, en_xml.with_name(en_xml.name.replace(".en.xml", ".zh.xml"))))
+    return talks
+
+
+def export_ted(folder: Path, out: Path) -> int:
+    """Write each talk resegmented: ``<docid>.en``/``.zh`` (a sentence a line) and ``<docid>.gold.align``.
+
+    The copies are derived from CC BY-NC-ND material: for local evaluation, not for distribution.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    talks = ted_talks(folder)
+    for talk in talks:
+        en, zh, gold = resegment(talk)
+        (out / f"{talk.docid}.en").write_text("\n".join(en) + "\n", encoding="utf-8")
+        (out / f"{talk.docid}.zh").write_text("\n".join(zh) + "\n", encoding="utf-8")
+        (out / f"{talk.docid}.gold.align").write_text(
+            "".join(f"{list(s)}:{list(t)}\n" for s, t in gold), encoding="utf-8"
+        )
+    return len(talks)
