@@ -29,10 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from speech_gen import build_track  # noqa: E402
-
 from subalign.model import Lang, Sentence  # noqa: E402
 from subalign.speech import time_from_audio  # noqa: E402
+
+from speech_gen import build_track  # noqa: E402
 
 UNSPOKEN = ["as you know", "by the way", "in other words", "to be honest", "if you ask me"]
 
@@ -51,9 +51,25 @@ def main() -> int:
         noisy = work / "noisy.opus"
         # Speech RMS is about -26 dBFS in these clips; white noise at (-26 - SNR) dBFS.
         level = 10 ** ((-26 - args.noise_db) / 20)
-        subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(track), "-filter_complex",
-                        f"anoisesrc=color=white:amplitude={level:.5f}:sample_rate=16000[n];[0:a][n]amix=inputs=2:"
-                        "duration=first:normalize=0", "-c:a", "libopus", "-b:a", "32k", str(noisy)], check=True)
+        subprocess.run(
+            [
+                "ffmpeg",
+                "-v",
+                "error",
+                "-y",
+                "-i",
+                str(track),
+                "-filter_complex",
+                f"anoisesrc=color=white:amplitude={level:.5f}:sample_rate=16000[n];[0:a][n]amix=inputs=2:"
+                "duration=first:normalize=0",
+                "-c:a",
+                "libopus",
+                "-b:a",
+                "32k",
+                str(noisy),
+            ],
+            check=True,
+        )
         track = noisy
     rng = random.Random(9)
     texts = []
@@ -72,13 +88,19 @@ def main() -> int:
     err = sorted(abs(t.start - s) for t, s in zip(result.times, truth, strict=True))
     audio_min = (truth[-1] + 10) / 60
     print(f"command: python benchmarks/timing_audio.py {' '.join(sys.argv[1:])}")
-    print(f"{len(sentences)} sentences, {audio_min:.1f} min of audio"
-          + (f", white noise {args.noise_db:g} dB SNR" if args.noise_db is not None else "")
-          + (", transcript edited (10% words deleted, unspoken phrases)" if args.edit else ""))
-    print(f"start error: median {statistics.median(err):.3f} s, p95 {err[int(0.95 * (len(err) - 1))]:.3f} s, "
-          f"max {err[-1]:.3f} s; low confidence {sum(t.confidence < 0.5 for t in result.times)}")
-    print(f"{secs:.1f} s for {audio_min * 60:.0f} s of audio = {audio_min * 60 / secs:.1f}x real time (one process); "
-          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(
+        f"{len(sentences)} sentences, {audio_min:.1f} min of audio"
+        + (f", white noise {args.noise_db:g} dB SNR" if args.noise_db is not None else "")
+        + (", transcript edited (10% words deleted, unspoken phrases)" if args.edit else "")
+    )
+    print(
+        f"start error: median {statistics.median(err):.3f} s, p95 {err[int(0.95 * (len(err) - 1))]:.3f} s, "
+        f"max {err[-1]:.3f} s; low confidence {sum(t.confidence < 0.5 for t in result.times)}"
+    )
+    print(
+        f"{secs:.1f} s for {audio_min * 60:.0f} s of audio = {audio_min * 60 / secs:.1f}x real time (one process); "
+        f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
     return 0
 
 

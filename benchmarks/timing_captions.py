@@ -22,11 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from captions_gen import auto_vtt, garble, manual_srt, speak  # noqa: E402
-
 from subalign.captions import LOW_CONFIDENCE, read_captions, time_sentences  # noqa: E402
 from subalign.segment import segment_sections  # noqa: E402
 from subalign.transcript import read_transcript  # noqa: E402
+
+from captions_gen import auto_vtt, garble, manual_srt, speak  # noqa: E402
 
 
 def main() -> int:

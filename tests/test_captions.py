@@ -128,3 +128,33 @@ def test_wrong_captions_fail_the_gate(tmp_path: Path) -> None:
     done = run_cli("run", str(SAMPLE), "--captions", str(caps), "-o", str(tmp_path / "out"))
     assert done.returncode == 1
     assert "matched the caption track poorly" in done.stderr
+
+
+def test_repeated_and_edited_passages_do_not_make_times_jump() -> None:
+    """A transcript whose sentences recur (with words deleted and phrases added) stays on the right repetition.
+
+    One global text match jumps between repetitions by minutes; the local matcher must not.
+    """
+    import random
+
+    from subalign.captions import CaptionWord
+
+    base = [
+        "And mister john dashwood had then leisure to consider how much there might be prudently in his power.",
+        "He was not an ill disposed young man.",
+        "Unless to be rather cold hearted is to be ill disposed.",
+        "Had he married a more amiable woman he might have been made still more respectable.",
+        "He might even have been made amiable himself.",
+    ]
+    rng = random.Random(5)
+    spoken = [s for _ in range(7) for s in rng.sample(base, len(base))]
+    words, truth = speak(spoken, seed=6)
+    edited = []
+    for s in spoken:
+        ws = [w for w in s.split() if rng.random() > 0.1] or s.split()[:1]
+        if rng.random() < 0.3:
+            ws[1:1] = ["as", "you", "know"]
+        edited.append(" ".join(ws))
+    times = time_sentences(_sentences(edited), [CaptionWord(w, a, b) for w, a, b in words])
+    errors = sorted(abs(t.start - s) for t, s in zip(times, truth, strict=True))
+    assert errors[int(0.9 * (len(errors) - 1))] < 1.0, errors[-10:]

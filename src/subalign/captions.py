@@ -203,20 +203,86 @@ def read_captions(path: Path) -> list[CaptionWord]:
     return words
 
 
-def time_sentences(sentences: Sequence[Sentence], words: Sequence[CaptionWord]) -> list[SentenceTime]:
-    """Times of the English ``sentences`` (in transcript order) from caption ``words``."""
-    cap_tokens: list[str] = []
-    cap_word: list[int] = []
-    for k, w in enumerate(words):
-        for tok in normalise(w.text):
-            cap_tokens.append(tok)
-            cap_word.append(k)
-    tr_tokens = [tok for s in sentences for tok in normalise(s.text)]
-    matcher = difflib.SequenceMatcher(None, tr_tokens, cap_tokens, autojunk=False)
+# Anchor search: a run of transcript tokens is looked for in a window of the
+# timed stream just ahead of the last anchor, nearest occurrence first.
+_ANCHOR_RUN = 3
+_WINDOW = 400
+# A run found further ahead than this must be longer, so one deleted passage
+# cannot make the matcher jump to a later repetition of a common phrase.
+_NEAR = 40
+_FAR_RUN = 5
+
+
+def _confirmed(transcript: Sequence[str], stream: Sequence[str], i: int, k: int) -> bool:
+    """Whether the transcript's next words also appear right after stream position ``k``.
+
+    A far jump is taken only when the text that follows agrees: common
+    phrases ("it's actually kind of like") recur all through a talk.
+    """
+    ahead = set(zip(stream[k : k + _CONFIRM_SPAN], stream[k + 1 : k + 1 + _CONFIRM_SPAN], strict=False))
+    pairs = list(zip(transcript[i : i + _CONFIRM_SPAN], transcript[i + 1 : i + 1 + _CONFIRM_SPAN], strict=False))
+    if not pairs:
+        return True  # the end of the transcript: nothing left to disagree
+    return sum(p in ahead for p in pairs) >= max(1, len(pairs) // 4)
+
+
+_CONFIRM_SPAN = 12
+
+
+def local_matches(transcript: Sequence[str], stream: Sequence[str]) -> dict[int, int]:
+    """Transcript token -> stream token matches, found locally and in order.
+
+    Walks the transcript; at each position looks for the run of the next
+    ``_ANCHOR_RUN`` tokens in the stream window after the last match (the
+    nearest occurrence wins), extends it while the tokens agree, and moves
+    on.  Unmatched transcript tokens (words not spoken, recognition errors)
+    are skipped; stream tokens between matches (intros, ads, unscripted
+    speech) are passed over.  Never one global alignment: that jumps by
+    minutes between repeated or edited passages.
+    """
+    index: dict[tuple[str, ...], list[int]] = {}
+    for j in range(len(stream) - _ANCHOR_RUN + 1):
+        index.setdefault(tuple(stream[j : j + _ANCHOR_RUN]), []).append(j)
     match: dict[int, int] = {}
-    for a, b, size in matcher.get_matching_blocks():
-        for k in range(size):
-            match[a + k] = cap_word[b + k]
+    i, j = 0, 0
+    misses = 0
+    while i <= len(transcript) - _ANCHOR_RUN:
+        key = tuple(transcript[i : i + _ANCHOR_RUN])
+        width = _WINDOW * (1 + misses)
+        found = None
+        for k in index.get(key, ()):
+            if k < j:
+                continue
+            if k > j + width:
+                break
+            run = 0
+            while i + run < len(transcript) and k + run < len(stream) and transcript[i + run] == stream[k + run]:
+                run += 1
+            if k - j <= _NEAR or (run >= _FAR_RUN and _confirmed(transcript, stream, i + run, k + run)):
+                found = (k, run)
+                break
+        if found is None:
+            i += 1
+            misses = min(misses + 1, 20)
+            continue
+        k, run = found
+        for d in range(run):
+            match[i + d] = k + d
+        i += run
+        j = k + run
+        misses = 0
+    return match
+
+
+def _global_matches(transcript: Sequence[str], stream: Sequence[str]) -> dict[int, int]:
+    """One monotone match of the whole transcript (difflib's longest-block recursion)."""
+    matcher = difflib.SequenceMatcher(None, list(transcript), list(stream), autojunk=False)
+    return {a + k: b + k for a, b, size in matcher.get_matching_blocks() for k in range(size)}
+
+
+def _per_sentence(
+    sentences: Sequence[Sentence], words: Sequence[CaptionWord], owner: list[int], match: dict[int, int]
+) -> list[SentenceTime | None]:
     out: list[SentenceTime | None] = []
     pos = 0
     for s in sentences:
@@ -228,10 +294,55 @@ def time_sentences(sentences: Sequence[Sentence], words: Sequence[CaptionWord]) 
             out.append(None)
             continue
         first, last = hit[0], hit[-1]
-        start = words[match[first]].start - _SECONDS_PER_WORD * (first - idx[0])
-        end = words[match[last]].end + _SECONDS_PER_WORD * (idx[-1] - last)
+        start = words[owner[match[first]]].start - _SECONDS_PER_WORD * (first - idx[0])
+        end = words[owner[match[last]]].end + _SECONDS_PER_WORD * (idx[-1] - last)
         out.append(SentenceTime(max(0.0, start), end, len(hit) / max(1, n)))
-    return _fill_gaps(out)
+    return out
+
+
+# Two estimates of a sentence's start closer than this agree.
+_AGREE = 1.0
+
+
+def _reconcile(a: list[SentenceTime | None], b: list[SentenceTime | None]) -> list[SentenceTime | None]:
+    """Per sentence, the global estimate ``a`` or the local ``b``.
+
+    Where they agree, ``a``.  Where they differ, the one that moves forward
+    least from the sentence before: the global match jumps back or far ahead
+    on repeated passages, the local one far ahead on heavily garbled
+    stretches; speech only moves forward, and a little at a time.
+    """
+    out: list[SentenceTime | None] = []
+    last = 0.0
+    for x, y in zip(a, b, strict=True):
+        if x is None or y is None or abs(x.start - y.start) <= _AGREE:
+            pick = x if x is not None else y
+        else:
+            forward = [t for t in (x, y) if t.start >= last - _AGREE]
+            pick = min(forward, key=lambda t: t.start - last) if forward else max((x, y), key=lambda t: t.confidence)
+        out.append(pick)
+        if pick is not None:
+            last = max(last, pick.start)
+    return out
+
+
+def time_sentences(sentences: Sequence[Sentence], words: Sequence[CaptionWord]) -> list[SentenceTime]:
+    """Times of the English ``sentences`` (in transcript order) from timed ``words``.
+
+    Two matchers run: one global monotone match, accurate on ordinary text,
+    and a local sequential one that cannot jump between repeated or edited
+    passages; each sentence takes the estimate its agreed neighbours support.
+    """
+    stream: list[str] = []
+    owner: list[int] = []
+    for k, w in enumerate(words):
+        for tok in normalise(w.text):
+            stream.append(tok)
+            owner.append(k)
+    tr_tokens = [tok for s in sentences for tok in normalise(s.text)]
+    glob = _per_sentence(sentences, words, owner, _global_matches(tr_tokens, stream))
+    local = _per_sentence(sentences, words, owner, local_matches(tr_tokens, stream))
+    return _fill_gaps(_reconcile(glob, local))
 
 
 def _fill_gaps(times: list[SentenceTime | None]) -> list[SentenceTime]:
