@@ -120,3 +120,19 @@ def test_short_neighbours_merge_and_minimum_duration_holds() -> None:
     # Times are frame-snapped, then stored in milliseconds: allow the rounding.
     assert all(c.end - c.start >= NETFLIX.min_duration - 0.002 for c in cues)
     assert all(b.start - a.end >= NETFLIX.min_gap - 0.002 for a, b in itertools.pairwise(cues))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we talked for hours with Andrej Karpathy about it in depth today",
+        "so many good things happened to the robots in the big lab this year",
+    ],
+)
+def test_cue_cuts_follow_the_line_break_rules(text: str) -> None:
+    """The cut nearest the middle would split a name or article|noun; the rules move it."""
+    from subalign.cues import _en_cut_candidates
+
+    (cut,) = _en_cut_candidates(text, 1)
+    left, right = text[:cut].split()[-1], text[cut:].split()[0]
+    assert (left, right) not in {("Andrej", "Karpathy"), ("the", "robots")}

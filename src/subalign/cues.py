@@ -32,12 +32,19 @@ from dataclasses import dataclass, replace
 from .align import AlignerConfig, Calibration, align_windows, embed_windows
 from .embed import Embedder
 from .model import Cue, Lang, Sentence, TimedPair
-from .style import PROFILES, StyleProfile, break_lines, reading_chars
+from .style import (
+    PROFILES,
+    ZH_BREAK_AFTER,
+    StyleProfile,
+    break_lines,
+    en_break_penalty,
+    reading_chars,
+    zh_break_forbidden,
+)
 
 # Clause boundaries: after these marks (with closing quotes/brackets) and space.
 _EN_CLAUSE = re.compile(r"(?<=[,;:.!?…—])[\"'”’)\]]*\s+|\s+(?=—)|(?<=--)\s+")
 _ZH_CLAUSE = re.compile(r"(?<=[，、；：。！？…—,;:!?])[”’」』）》】\"')\]]*")
-_ZH_PUNCT = "，、；：。！？…—,;:!?"
 
 
 @dataclass(frozen=True)
@@ -130,46 +137,43 @@ def fits(en: str, zh: str, duration: float, profile: StyleProfile) -> bool:
     return duration <= profile.max_duration + 1e-9 or reading_time(en, zh, profile) <= profile.max_duration
 
 
-_CONJUNCTIONS = {"and", "but", "so", "because", "which", "that", "or"}
-
-
 def _en_cut_candidates(text: str, k: int) -> list[int]:
     """Up to ``k`` word boundaries to cut English in two, best first.
 
-    Near the middle, after punctuation or before a conjunction when possible.
+    The line-break rules decide which boundaries are allowed and preferred
+    (after punctuation, before a conjunction; never article|noun, first|last
+    name, pronoun|verb); among them, the nearer the middle the better.  If
+    every boundary is forbidden, any one may be used: the text must fit.
     """
     spaces = [m.start() for m in re.finditer(" ", text)]
     mid = len(text) / 2
-
-    def cost(i: int) -> float:
-        if text[:i][-1:] in ",;:.!?":
-            bonus = 0.3
-        elif text[i + 1 :].split(" ")[0].lower() in _CONJUNCTIONS:
-            bonus = 0.15
-        else:
-            bonus = 0.0
-        return abs(i - mid) / len(text) - bonus
-
-    return sorted(spaces, key=cost)[:k]
+    scored = []
+    for i in spaces:
+        left, right = text[:i].rsplit(" ", 1)[-1], text[i + 1 :].split(" ", 1)[0]
+        penalty = en_break_penalty(left, right) if left and right else None
+        if penalty is not None:
+            scored.append((abs(i - mid) / len(text) + 0.1 * penalty, i))
+    if not scored:
+        scored = [(abs(i - mid) / len(text), i) for i in spaces]
+    return [i for _, i in sorted(scored)[:k]]
 
 
 def _zh_cut_candidates(text: str, fraction: float, k: int) -> list[int]:
     """Up to ``k`` positions to cut Chinese near ``fraction`` of its length, best first.
 
-    Never inside a Latin word or number, never before punctuation; a cut
-    right after punctuation is preferred when it is near the target.
+    The line-break rules decide what is allowed (never inside a Latin word or
+    number, never before punctuation); a cut right after punctuation, or at a
+    space beside a Latin word, is preferred when it is near the target.
     """
     if len(text) < 2:
         return []
     target = fraction * len(text)
     scored: list[tuple[float, int]] = []
     for pos in range(1, len(text)):
+        if zh_break_forbidden(text, pos):
+            continue
         a, b = text[pos - 1], text[pos]
-        if a.isascii() and a.isalnum() and b.isascii() and b.isalnum():
-            continue  # inside a Latin word or number
-        if b in _ZH_PUNCT:
-            continue  # no line may start with punctuation
-        bonus = 0.15 if a in _ZH_PUNCT else (0.05 if a.isspace() or b.isspace() else 0.0)
+        bonus = 0.15 if a in ZH_BREAK_AFTER else (0.05 if a.isspace() or b.isspace() else 0.0)
         scored.append((abs(pos - target) / len(text) - bonus, pos))
     scored.sort()
     return [pos for _, pos in scored[:k]]
@@ -501,16 +505,26 @@ def _fix_times(drafts: list[_Draft], profile: StyleProfile) -> None:
 
 
 def build_cues(
-    timed: Sequence[TimedPair], profile: StyleProfile | None = None, embedder: Embedder | None = None
+    timed: Sequence[TimedPair],
+    profile: StyleProfile | None = None,
+    embedder: Embedder | None = None,
+    end_limit: float | None = None,
 ) -> list[Cue]:
     """Cues in time order under ``profile`` (default ``netflix``).
 
     ``embedder`` aligns clauses inside long pairs; without it clauses are
-    paired by length alone.  Cue text carries its line breaks (``\\n``).
+    paired by length alone.  ``end_limit`` is the end of the episode when
+    known: no cue runs past it, whatever the rounding to frames.  Cue text
+    carries its line breaks (``\\n``).
     """
     profile = profile or PROFILES["netflix"]
     drafts = _merge_short(_drafts(timed, profile, embedder), profile)
     _fix_times(drafts, profile)
+    if end_limit is not None:
+        last_frame = math.floor(end_limit * profile.fps + 1e-9) / profile.fps
+        for d in drafts:
+            d.end = min(d.end, last_frame)
+            d.start = min(d.start, d.end)
     cues = []
     for n, d in enumerate(drafts, 1):
         en_lines = break_lines(d.en, Lang.EN, profile) or [d.en] if d.en else []

@@ -225,7 +225,6 @@ def _from_ass(text: str, path: Path) -> list[LintCue]:
                 i + 1, ev.start / 1000, ev.end / 1000, tuple(plain.split("\n")), re.sub(r"\{\\[^}]*\}", "", ev.text)
             )
         )
-    # One cue per distinct time span: a bilingual ASS may carry one event per language.
     return out
 
 

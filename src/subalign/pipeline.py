@@ -238,7 +238,7 @@ def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | No
             "off by seconds. Every cue is marked estimated."
         ]
     gate = [*gate, *timing_gate]
-    cues = build_cues(timed, options.profile, embedder)
+    cues = build_cues(timed, options.profile, embedder, end_limit=duration)
 
     say("writing subtitles and report")
     name = episode_name(options.transcript)

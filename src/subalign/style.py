@@ -206,7 +206,7 @@ def _word(token: str) -> str:
     return re.sub(r"^\W+|\W+$", "", token).lower()
 
 
-def _en_break_penalty(left: str, right: str) -> float | None:
+def en_break_penalty(left: str, right: str) -> float | None:
     """Cost of a line break between two words; ``None`` when it must not happen."""
     lw, rw = _word(left), _word(right)
     if left[-1:] in ",.;:!?—–" or left.endswith("--"):
@@ -243,7 +243,7 @@ def break_english(text: str, limit: int, max_lines: int = 2) -> list[str] | None
         bottom = " ".join(words[k:])
         if len(top) > limit or len(bottom) > limit:
             continue
-        penalty = _en_break_penalty(words[k - 1], words[k])
+        penalty = en_break_penalty(words[k - 1], words[k])
         if penalty is None:
             continue
         balance = abs(len(top) - len(bottom)) / limit
@@ -256,17 +256,17 @@ def break_english(text: str, limit: int, max_lines: int = 2) -> list[str] | None
     return [" ".join(words[:k]), " ".join(words[k:])]
 
 
-_ZH_BREAK_AFTER = "，、；：。！？…）」』”》】,;:!?"
+ZH_BREAK_AFTER = "，、；：。！？…）」』”》】,;:!?"
 
 
-def _zh_unsafe(text: str, pos: int) -> bool:
+def zh_break_forbidden(text: str, pos: int) -> bool:
     """True when breaking at ``pos`` would cut a Latin word or number, or orphan punctuation."""
     if pos <= 0 or pos >= len(text):
         return True
     a, b = text[pos - 1], text[pos]
     if a.isascii() and b.isascii() and not a.isspace() and not b.isspace():
         return True  # inside a Latin word, number or term such as "End-to-End"
-    return b in _ZH_BREAK_AFTER  # never start a line with closing punctuation
+    return b in ZH_BREAK_AFTER  # never start a line with closing punctuation
 
 
 def _inside_brackets(text: str, pos: int) -> bool:
@@ -290,13 +290,13 @@ def break_chinese(text: str, limit: float, max_lines: int = 2) -> list[str] | No
     best: tuple[float, int] | None = None
     total = zh_width(text)
     for pos in range(1, len(text)):
-        if _zh_unsafe(text, pos):
+        if zh_break_forbidden(text, pos):
             continue
         top, bottom = text[:pos].rstrip(), text[pos:].lstrip()
         wt, wb = zh_width(top), zh_width(bottom)
         if wt > limit or wb > limit or not top or not bottom:
             continue
-        if text[pos - 1] in _ZH_BREAK_AFTER:
+        if text[pos - 1] in ZH_BREAK_AFTER:
             penalty = 0.0
         elif text[pos - 1].isspace() or text[pos].isspace():
             penalty = 1.0  # between Chinese and a Latin word
