@@ -4,7 +4,7 @@ import itertools
 import random
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from subalign.cues import build_cues, en_clauses, split_pair, zh_clauses
@@ -136,3 +136,36 @@ def test_cue_cuts_follow_the_line_break_rules(text: str) -> None:
     (cut,) = _en_cut_candidates(text, 1)
     left, right = text[:cut].split()[-1], text[cut:].split()[0]
     assert (left, right) not in {("Andrej", "Karpathy"), ("the", "robots")}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 30), st.floats(0.2, 9.0), st.floats(0.0, 3.0)),
+        min_size=1,
+        max_size=12,
+    )
+)
+@example([(1, 0.25, 1.0), (1, 2.0, 0.0)])  # minimum duration, then chaining, held it 0.9 s after speech
+@example([(1, 1.0, 0.0), (1, 1.0, 0.0), (1, 1.0, 1.0), (2, 0.5, 0.5), (19, 1.0, 0.0)])  # borrowed before chaining
+def test_cues_land_on_the_speech(spans: list[tuple[int, float, float]]) -> None:
+    """In on speech onset, out at most 0.5 s after speech ends.
+
+    The one exception is a cue shorter than the minimum duration, which may
+    borrow time on either side until it reaches the minimum, and no more.
+    """
+    timed, t = [], 1.0
+    for k, (words, dur, gap) in enumerate(spans):
+        en = " ".join(WORDS[(k + i) % len(WORDS)] for i in range(words)) + "."
+        zh = HAN[: max(1, words)] + "。"
+        timed.append(TimedPair(_pair(k, en, zh), t, t + dur, False))
+        t += dur + gap
+    cues = build_cues(timed, NETFLIX, None)
+    frame = 1 / NETFLIX.fps
+    for cue in cues:
+        covered = [tp for tp in timed if tp.pair.en[0].index in cue.en_ids]
+        onset = min(tp.start for tp in covered)
+        speech_end = max(tp.end for tp in covered)
+        at_minimum = cue.end - cue.start <= NETFLIX.min_duration + frame
+        assert at_minimum or cue.start >= onset - frame, (cue, onset)
+        assert at_minimum or cue.end <= speech_end + 0.5 + frame, (cue, speech_end)

@@ -8,7 +8,7 @@ import pytest
 from subalign.errors import InputError
 from subalign.lint import LintCue, attribute_lines, lint_cues, read_subtitles
 from subalign.model import Lang
-from subalign.style import PROFILES, break_chinese, break_english, load_profile, zh_width
+from subalign.style import PROFILES, break_chinese, break_english, load_profile, zh_width, zh_word_starts
 
 from conftest import DATA, run_cli
 
@@ -112,6 +112,23 @@ def test_chinese_breaks_at_punctuation_and_counts_half_width() -> None:
     )
     assert lines is not None and all(zh_width(x) <= 16 for x in lines)
     assert "Waymo" in "".join(lines)  # never cut inside a Latin word
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "但试想一下一旦我们习惯了这项技术如果突然无法使用设备",
+        "从技术发展的角度来看你认为在实现人形机器人这个愿景的过程中",
+    ],
+)
+def test_chinese_never_breaks_inside_a_word(text: str) -> None:
+    lines = break_chinese(text, 16)
+    assert lines is not None and "".join(lines) == text
+    # The cut is at a word start in the segmenter's view, so 技|术, 机器|人 never occur.
+    assert len(lines[0]) in zh_word_starts(text)
+    for word in ("技术", "设备", "机器人", "愿景", "过程"):
+        if word in text:
+            assert any(word in line for line in lines), word
 
 
 def test_profile_from_toml(tmp_path: Path) -> None:

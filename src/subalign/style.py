@@ -14,11 +14,14 @@ digits, ASCII punctuation, spaces) as 0.5, as Netflix does.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+import rjieba
 
 from .errors import InputError
 from .model import Lang
@@ -34,7 +37,8 @@ class StyleProfile:
     ``en_cps``/``zh_cps`` reading speed, ``min_gap_frames``.
     ``chain_gap_frames``: gaps up to this many frames are closed to
     ``min_gap_frames``.  ``merge_below``: adjacent cues merge when one is
-    shorter than this (seconds) and the merged cue fits.  ``zh_punctuation``:
+    shorter than this (seconds) and the merged cue fits.  ``max_linger``:
+    chaining keeps a cue on screen at most this long after its speech ends.  ``zh_punctuation``:
     ``keep``, or ``spaces`` (，。 dropped at line ends and replaced by a space
     inside a line, Chinese subtitling practice).
     """
@@ -51,6 +55,7 @@ class StyleProfile:
     min_gap_frames: int = 2
     chain_gap_frames: int = 12
     merge_below: float = 1.5
+    max_linger: float = 0.5
     zh_punctuation: str = "keep"
 
     @property
@@ -259,14 +264,33 @@ def break_english(text: str, limit: int, max_lines: int = 2) -> list[str] | None
 ZH_BREAK_AFTER = "，、；：。！？…）」』”》】,;:!?"
 
 
+@functools.lru_cache(maxsize=8192)
+def zh_word_starts(text: str) -> frozenset[int]:
+    """Offsets in ``text`` where a word starts (jieba's segmentation, via rjieba).
+
+    Offset 0 and ``len(text)`` are included.  Should the segmenter ever not
+    give the text back, every offset counts as a word start.
+    """
+    starts, pos = {0}, 0
+    for token in rjieba.cut(text):
+        pos += len(token)
+        starts.add(pos)
+    if pos != len(text):
+        return frozenset(range(len(text) + 1))
+    return frozenset(starts)
+
+
 def zh_break_forbidden(text: str, pos: int) -> bool:
-    """True when breaking at ``pos`` would cut a Latin word or number, or orphan punctuation."""
+    """True when breaking at ``pos`` would cut a word (Chinese or Latin) or a number, or orphan punctuation."""
     if pos <= 0 or pos >= len(text):
         return True
     a, b = text[pos - 1], text[pos]
     if a.isascii() and b.isascii() and not a.isspace() and not b.isspace():
         return True  # inside a Latin word, number or term such as "End-to-End"
-    return b in ZH_BREAK_AFTER  # never start a line with closing punctuation
+    if b in ZH_BREAK_AFTER:
+        return True  # never start a line with closing punctuation
+    # A line or cue never splits a Chinese word: 技|术 reads as two words.
+    return pos not in zh_word_starts(text)
 
 
 def _inside_brackets(text: str, pos: int) -> bool:
