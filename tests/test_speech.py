@@ -61,7 +61,7 @@ def track(tmp_path_factory: pytest.TempPathFactory, ffmpeg: str) -> tuple[Path, 
     if not CLIPS.exists():
         pytest.fail("Debian pocketsphinx-testdata is required (.ci/run installs it)")
     root = tmp_path_factory.mktemp("speech")
-    sentences, starts = build_track(ffmpeg, root / "track.opus", rounds=7)
+    sentences, starts = build_track(ffmpeg, root / "track.opus", rounds=7, ads=True)
     paragraphs = []
     for s in sentences:
         zh = next(v for k, v in ZH.items() if s.startswith(k))

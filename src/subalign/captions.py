@@ -23,12 +23,13 @@ interpolated from their neighbours and a confidence of 0.
 
 from __future__ import annotations
 
-import difflib
 import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from .errors import InputError
 from .model import AlignedPair, Sentence, TimedPair
@@ -211,6 +212,8 @@ _WINDOW = 400
 # cannot make the matcher jump to a later repetition of a common phrase.
 _NEAR = 40
 _FAR_RUN = 5
+# Transcript words looked ahead for a near anchor before a far one is considered.
+_LOOKAHEAD = 12
 
 
 def _confirmed(transcript: Sequence[str], stream: Sequence[str], i: int, k: int) -> bool:
@@ -237,30 +240,55 @@ def local_matches(transcript: Sequence[str], stream: Sequence[str]) -> dict[int,
     nearest occurrence wins), extends it while the tokens agree, and moves
     on.  Unmatched transcript tokens (words not spoken, recognition errors)
     are skipped; stream tokens between matches (intros, ads, unscripted
-    speech) are passed over.  Never one global alignment: that jumps by
-    minutes between repeated or edited passages.
+    speech) are passed over.  When the next words have no anchor nearby,
+    a near anchor up to ``_LOOKAHEAD`` words on is preferred to a far one.
     """
     index: dict[tuple[str, ...], list[int]] = {}
     for j in range(len(stream) - _ANCHOR_RUN + 1):
         index.setdefault(tuple(stream[j : j + _ANCHOR_RUN]), []).append(j)
     match: dict[int, int] = {}
     i, j = 0, 0
+    after_match = 0  # transcript position just after the last match
     misses = 0
-    while i <= len(transcript) - _ANCHOR_RUN:
-        key = tuple(transcript[i : i + _ANCHOR_RUN])
-        width = _WINDOW * (1 + misses)
+
+    def run_at(i2: int, k: int) -> int:
+        run = 0
+        while i2 + run < len(transcript) and k + run < len(stream) and transcript[i2 + run] == stream[k + run]:
+            run += 1
+        return run
+
+    def near_hits(i2: int) -> list[int]:
+        # "Near" grows with the transcript skipped since the last match:
+        # words skipped there were spoken (or garbled) in the stream too.
+        near = _NEAR + 2 * (i2 - after_match)
+        return [k for k in index.get(tuple(transcript[i2 : i2 + _ANCHOR_RUN]), ()) if j <= k <= j + near]
+
+    last = len(transcript) - _ANCHOR_RUN
+    while i <= last:
         found = None
-        for k in index.get(key, ()):
-            if k < j:
-                continue
-            if k > j + width:
-                break
-            run = 0
-            while i + run < len(transcript) and k + run < len(stream) and transcript[i + run] == stream[k + run]:
-                run += 1
-            if k - j <= _NEAR or (run >= _FAR_RUN and _confirmed(transcript, stream, i + run, k + run)):
-                found = (k, run)
-                break
+        # A near anchor a few words on beats a far one here: one misrecognised
+        # word must not send the matcher to a later repetition of the passage.
+        # Among near anchors, the one that skips least: transcript words
+        # skipped, plus how far the stream step strays from the transcript step.
+        near = [
+            (abs((k - j) - (i2 - i)) + (i2 - i), i2, k)
+            for i2 in range(i, min(i + _LOOKAHEAD, last) + 1)
+            for k in near_hits(i2)
+        ]
+        if near:
+            _, i, k = min(near)
+            found = (k, run_at(i, k))
+        if found is None:
+            width = _WINDOW * (1 + misses)
+            for k in index.get(tuple(transcript[i : i + _ANCHOR_RUN]), ()):
+                if k < j:
+                    continue
+                if k > j + width:
+                    break
+                run = run_at(i, k)
+                if run >= _FAR_RUN and _confirmed(transcript, stream, i + run, k + run):
+                    found = (k, run)
+                    break
         if found is None:
             i += 1
             misses = min(misses + 1, 20)
@@ -270,14 +298,85 @@ def local_matches(transcript: Sequence[str], stream: Sequence[str]) -> dict[int,
             match[i + d] = k + d
         i += run
         j = k + run
+        after_match = i
         misses = 0
     return match
 
 
-def _global_matches(transcript: Sequence[str], stream: Sequence[str]) -> dict[int, int]:
-    """One monotone match of the whole transcript (difflib's longest-block recursion)."""
-    matcher = difflib.SequenceMatcher(None, list(transcript), list(stream), autojunk=False)
-    return {a + k: b + k for a, b, size in matcher.get_matching_blocks() for k in range(size)}
+# The monotone match keeps the best path within this many stream tokens of
+# the proportional diagonal (about 15 minutes of speech): an intro, an ad
+# break or cut passages shift the path by less than that.
+_BAND = 3000
+# Matched words count only in runs of at least this many: a lone "the"
+# matched inside an ad break is not an anchor.
+_MIN_RUN = 2
+
+
+def global_matches(transcript: Sequence[str], stream: Sequence[str]) -> dict[int, int]:
+    """Transcript token -> stream token: a longest common subsequence, in a band.
+
+    The whole transcript against the whole stream, monotone, with the most
+    matched words (dynamic programming, one numpy row at a time; memory
+    ``len(transcript) * 2 * _BAND`` small integers).  Unlike a greedy
+    longest-block match it never jumps to a later repetition of a passage:
+    every word skipped to get there is a word not matched.  Only runs of at
+    least ``_MIN_RUN`` matched words are kept.
+    """
+    n, m = len(transcript), len(stream)
+    if not n or not m:
+        return {}
+    vocab: dict[str, int] = {}
+    a = np.array([vocab.setdefault(t, len(vocab)) for t in transcript], dtype=np.int32)
+    b = np.array([vocab.setdefault(t, len(vocab)) for t in stream], dtype=np.int32)
+    width = min(m, 2 * _BAND) + 1
+    # Row i covers stream positions lo[i] .. lo[i] + width - 1 (column 0 = before any token).
+    lo = np.clip(np.arange(n + 1) * m // n - _BAND, 0, m + 1 - width)
+    table = np.zeros((n + 1, width), dtype=np.int16 if n < 32000 else np.int32)
+    for i in range(1, n + 1):
+        shift = int(lo[i] - lo[i - 1])
+        prev = table[i - 1]
+        # prev[j] for this row's columns; past the previous band's end, its last value.
+        above = np.concatenate([prev[shift:], np.full(shift, prev[-1], dtype=prev.dtype)])
+        cols = np.arange(lo[i], lo[i] + width)
+        eq = np.zeros(width, dtype=prev.dtype)
+        inside = (cols >= 1) & (cols <= m)
+        eq[inside] = b[cols[inside] - 1] == a[i - 1]
+        diag = np.empty_like(above)
+        diag[0] = prev[shift - 1] if shift >= 1 else 0
+        diag[1:] = above[:-1]
+        np.maximum.accumulate(np.maximum(above, diag + eq), out=table[i])
+    match: dict[int, int] = {}
+    i, j = n, int(lo[n]) + width - 1
+    while i > 0 and j > 0:
+        k = j - int(lo[i])
+        if k <= 0:
+            i -= 1  # left the band: follow the column up
+            continue
+        here = int(table[i, k])
+        kp = j - int(lo[i - 1])
+        up = int(table[i - 1, kp]) if 0 <= kp < width else int(table[i - 1, -1])
+        # kp - 1 is the diagonal cell's column in row i - 1 (kp <= width keeps it inside the band).
+        if a[i - 1] == b[j - 1] and 0 < kp <= width and here == int(table[i - 1, kp - 1]) + 1:
+            match[i - 1] = j - 1
+            i, j = i - 1, j - 1
+        elif here == up:
+            i -= 1
+        else:
+            j -= 1
+    return _runs(match, _MIN_RUN)
+
+
+def _runs(match: dict[int, int], min_run: int) -> dict[int, int]:
+    """The matches that belong to runs of at least ``min_run`` consecutive tokens on both sides."""
+    keys = sorted(match)
+    keep: dict[int, int] = {}
+    start = 0
+    for k in range(1, len(keys) + 1):
+        if k == len(keys) or keys[k] != keys[k - 1] + 1 or match[keys[k]] != match[keys[k - 1]] + 1:
+            if k - start >= min_run:
+                keep.update((t, match[t]) for t in keys[start:k])
+            start = k
+    return keep
 
 
 def _per_sentence(
@@ -308,9 +407,8 @@ def _reconcile(a: list[SentenceTime | None], b: list[SentenceTime | None]) -> li
     """Per sentence, the global estimate ``a`` or the local ``b``.
 
     Where they agree, ``a``.  Where they differ, the one that moves forward
-    least from the sentence before: the global match jumps back or far ahead
-    on repeated passages, the local one far ahead on heavily garbled
-    stretches; speech only moves forward, and a little at a time.
+    least from the sentence before: speech only moves forward, and a little
+    at a time.
     """
     out: list[SentenceTime | None] = []
     last = 0.0
@@ -329,9 +427,10 @@ def _reconcile(a: list[SentenceTime | None], b: list[SentenceTime | None]) -> li
 def time_sentences(sentences: Sequence[Sentence], words: Sequence[CaptionWord]) -> list[SentenceTime]:
     """Times of the English ``sentences`` (in transcript order) from timed ``words``.
 
-    Two matchers run: one global monotone match, accurate on ordinary text,
-    and a local sequential one that cannot jump between repeated or edited
-    passages; each sentence takes the estimate its agreed neighbours support.
+    Two matchers run: a banded longest common subsequence of the whole text
+    (monotone, most words matched) and a local sequential one; each sentence
+    takes the estimate that agrees with both or moves forward least.  Ends
+    never reach past the next sentence's start.
     """
     stream: list[str] = []
     owner: list[int] = []
@@ -340,7 +439,7 @@ def time_sentences(sentences: Sequence[Sentence], words: Sequence[CaptionWord]) 
             stream.append(tok)
             owner.append(k)
     tr_tokens = [tok for s in sentences for tok in normalise(s.text)]
-    glob = _per_sentence(sentences, words, owner, _global_matches(tr_tokens, stream))
+    glob = _per_sentence(sentences, words, owner, global_matches(tr_tokens, stream))
     local = _per_sentence(sentences, words, owner, local_matches(tr_tokens, stream))
     return _fill_gaps(_reconcile(glob, local))
 
@@ -371,6 +470,13 @@ def _fill_gaps(times: list[SentenceTime | None]) -> list[SentenceTime]:
         if fixed and t.start < fixed[-1].start:
             t = SentenceTime(fixed[-1].start, max(t.end, fixed[-1].start), t.confidence)
         fixed.append(t)
+    # A sentence ends by the time the next one starts: a repeated phrase
+    # ("Does that make sense to you?" asked twice) can match a sentence's last
+    # words to a later repetition and stretch its end over its successors.
+    for k in range(len(fixed) - 1):
+        t, nxt = fixed[k], fixed[k + 1]
+        if t.end > nxt.start:
+            fixed[k] = SentenceTime(t.start, max(t.start, nxt.start), t.confidence)
     return fixed
 
 
