@@ -36,6 +36,15 @@ def pair(k: int, en: str, zh: str, score: float | None = 0.8) -> AlignedPair:
         ("a decade ago", "十年前"),
         ("one of the best, a few of them", "最好的之一，一些"),
         ("I think even a billion, a billion suffices.", "我认为甚至 10 亿个参数就足够了。"),
+        # Found on TED talks (false findings): ranges, names with digits, decades, halves, ordinals.
+        ("If you had a sentence or two to say to them", "如果让你对他们说一两句话"),
+        ("thirty or forty people came", "来了三四十个人"),
+        ("the amount of CO2 per unit, this fourth factor", "第四个因素：每单位排放的二氧化碳"),
+        ("The Unitree G1 is the one with 3D vision.", "优趣科技的 G1 有 3D 视觉。"),
+        ("the print date was the early 1980s", "出版日期是上世纪80年代"),
+        ("fuel for the six and a half billion", "为65亿人提供燃料"),
+        ("more than half a million people", "逾五十万人"),
+        ("three millions rads of radiation", "三百万度的辐射量"),
     ],
 )
 def test_numbers_agree(en: str, zh: str) -> None:
@@ -47,6 +56,33 @@ def test_changed_number_is_an_error() -> None:
     (f,) = check_numbers(a)
     assert f.kind == "number_mismatch" and str(f.severity) == "error"
     assert "30" in f.message and "40" in f.message
+
+
+def test_approximate_chinese_numbers_are_not_compared() -> None:
+    a = Alignment([pair(0, "That's only tens of millions, a dozen or so components.", "大概只用几千万，十来种组件。")])
+    assert check_numbers(a) == []
+
+
+def test_number_range_still_checks_its_values() -> None:
+    assert number_mismatch("one or two sentences", "一两句话") == ([], [])
+    assert number_mismatch("five or six sentences", "一两句话") != ([], [])
+
+
+def test_acronym_of_english_words_is_not_a_new_name() -> None:
+    a = Alignment(
+        [
+            pair(
+                0,
+                "If you wanted to win a Formula 1 race, you took a budget.",
+                "如果你想在 F1 赛上夺冠，你只需要有预算。",
+            ),
+            pair(1, "Many, many gigabytes of digital photos.", "许多许多 GB 级别的数码照片。"),
+            pair(2, "Many photos of the street art scene.", "许多街头艺术的照片，CAW 也在。"),
+        ]
+    )
+    named = [f.message for f in check_entities(a)]
+    assert not any("'F1'" in m or "'GB'" in m for m in named)
+    assert any("'CAW'" in m for m in named)
 
 
 def test_entities_found() -> None:

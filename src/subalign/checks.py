@@ -365,8 +365,10 @@ def check_entities(alignment: Alignment) -> list[Finding]:
                 continue  # always rendered in Chinese: consistent
             display = next(e for e in entities(p.en_text, known) if e.lower() == name)
             how = f"kept in Latin letters in {kept} of {len(occ)} places" if kept else "appears once"
-            # An inconsistency is worth a warning; a single translated name is for information.
-            severity = Severity.WARNING if kept else Severity.INFO
+            # Kept in most places, so dropped here: a warning.  Mostly translated
+            # ("America" -> 美国 with the odd "Repower America" kept), or a single
+            # translated name: for information.
+            severity = Severity.WARNING if kept * 2 > len(occ) else Severity.INFO
             out.append(
                 _finding(
                     p,
@@ -388,7 +390,13 @@ def check_entities(alignment: Alignment) -> list[Finding]:
         for tok in dict.fromkeys(_LATIN_TOKEN.findall(outside)):
             t = tok.rstrip(".'")
             looks_like_name = t[:1].isupper() or any(c.isdigit() for c in t)
-            if looks_like_name and len(t) > 1 and t.lower() not in en_flat and t.lower() not in en_names_all:
+            if (
+                looks_like_name
+                and len(t) > 1
+                and t.lower() not in en_flat
+                and t.lower() not in en_names_all
+                and not _abbreviates(t, p.en_text)
+            ):
                 out.append(
                     _finding(
                         p, "entity", Severity.WARNING, f"'{t}' is in the Chinese but not in the English: check the name"
@@ -405,6 +413,25 @@ def check_entities(alignment: Alignment) -> list[Finding]:
                     )
                 )
     return out
+
+
+def _abbreviates(token: str, english: str) -> bool:
+    """Whether an acronym in the Chinese shortens words of the English: F1 "Formula 1", GB "gigabytes".
+
+    Its letters and digits, in order, within at most three consecutive
+    English words, the first letter starting the first word.
+    """
+    if len(token) > 6 or not (token.isupper() or any(c.isdigit() for c in token)):
+        return False
+    want = token.lower()
+    words = re.findall(r"[A-Za-z0-9]+", english.lower())
+    for k, w in enumerate(words):
+        if not w.startswith(want[0]):
+            continue
+        it = iter("".join(words[k : k + 3]))
+        if all(c in it for c in want):
+            return True
+    return False
 
 
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]")

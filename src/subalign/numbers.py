@@ -58,6 +58,8 @@ _EN_SCALES = {
     "trillion": 10**12,
     "decade": 10,
     "decades": 10,
+    "millions": 10**6,
+    "billions": 10**9,
 }
 _EN_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?(?:st|nd|rd|th)?|[A-Za-z]+")
 _ZH_DIGITS = {
@@ -83,10 +85,25 @@ def _norm(v: float) -> float:
     return float(round(v, 6))
 
 
+# Letters and digits in one token ("CO2", "G1", "3D", "H100") name a thing, not a
+# quantity; the entity check looks after them.
+_ALNUM_NAME = re.compile(r"(?<![\w.])(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z\d]+(?![\w.])")
+# A decade: "1980s", "'80s" -> 80, as Chinese says 80年代.
+_EN_DECADE = re.compile(r"(?:\b(?:1[89]|20)|')(\d)0'?s\b")
+_ZH_DECADE = re.compile(r"(?:1[89]|20)?(\d)0\s*年代")
+
+
+def _strip_names(text: str) -> str:
+    return _ALNUM_NAME.sub(" ", text)
+
+
 def english_numbers(text: str) -> Counter[float]:
     """Values of the numbers in English ``text`` (multiset)."""
-    tokens = _EN_TOKEN.findall(text.replace("-", " "))
     out: Counter[float] = Counter()
+    for m in _EN_DECADE.finditer(text):
+        out[_norm(int(m.group(1)) * 10)] += 1
+    text = _strip_names(_EN_DECADE.sub(" ", text))
+    tokens = _EN_TOKEN.findall(text.replace("-", " "))
     i = 0
     while i < len(tokens):
         tok = tokens[i].lower()
@@ -111,9 +128,19 @@ def english_numbers(text: str) -> Counter[float]:
             # "a billion", "billions of", "a decade": the scale alone
             value = float(_EN_SCALES[tok.rstrip("s")] if tok != "decades" else 10)
             words = 1
+        elif (
+            tok == "half"
+            and i + 2 < len(tokens)
+            and tokens[i + 1].lower() == "a"
+            and (tokens[i + 2].lower() in _EN_SCALES)
+        ):
+            value, words = 0.5, 2  # "half a million"
         if value is None:
             i += 1
             continue
+        if [t.lower() for t in tokens[i + words : i + words + 3]] == ["and", "a", "half"]:
+            value += 0.5  # "six and a half billion", "two and a half miles"
+            words += 3
         while words and i + words < len(tokens) and tokens[i + words].lower() in _EN_SCALES and value < 1000:
             value *= _EN_SCALES[tokens[i + words].lower()]
             words += 1
@@ -163,9 +190,36 @@ _ZH_IDIOMS = re.compile(
 _ZH_PERCENT = re.compile(r"百分之([零〇一二两三四五六七八九十百千\d.]+)")
 
 
+# An approximate range of adjacent numerals, "一两句" (one or two), "三四十" (30-40).
+_ZH_RANGE = re.compile(
+    r"(?<![零〇一二两三四五六七八九十百千万亿\d])([一两二三四五六七八])([两二三四五六七八九])([十百千万亿]*)"
+)
+
+
+def chinese_ranges(text: str) -> list[frozenset[float]]:
+    """The values each approximate range in Chinese ``text`` allows: 一两 -> {1, 2}, 三四十 -> {30, 40}."""
+    out = []
+    for m in _ZH_RANGE.finditer(text):
+        a, b = _ZH_DIGITS[m.group(1)], _ZH_DIGITS[m.group(2)]
+        if b != a + 1:
+            continue
+        scale = _zh_numeral("一" + m.group(3)) if m.group(3) else 1.0
+        if scale:
+            out.append(frozenset({_norm(a * scale), _norm(b * scale)}))
+    return out
+
+
 def chinese_numbers(text: str) -> Counter[float]:
-    """Values of the numbers in Chinese ``text`` (multiset)."""
+    """Values of the numbers in Chinese ``text`` (multiset); approximate ranges are left to `chinese_ranges`."""
     out: Counter[float] = Counter()
+    for m in _ZH_DECADE.finditer(text):
+        out[_norm(int(m.group(1)) * 10)] += 1
+    text = _strip_names(_ZH_DECADE.sub(" ", text))
+    text = re.sub(r"第[零〇一二两三四五六七八九十百千\d]+", " ", text)  # an ordinal, as "fourth" in English
+    # 几 makes a number approximate (十几 "a dozen or so", 几千万 "tens of millions"): not compared.
+    text = re.sub(r"[零〇一二两三四五六七八九十百千万亿\d]*几[零〇一二两三四五六七八九十百千万亿\d]*", " ", text)
+    text = re.sub(r"[零〇一二两三四五六七八九十百千万亿\d]*[十百千万]来", " ", text)  # 十来种 "ten or so"
+    text = _ZH_RANGE.sub(lambda m: " " if _ZH_DIGITS[m.group(2)] == _ZH_DIGITS[m.group(1)] + 1 else m.group(0), text)
     text = _ZH_PERCENT.sub(lambda m: m.group(1) + "%", text)  # 百分之四十 -> 四十%
     text = re.sub(r"(?<=\d)\s+(?=[万亿])", "", text)  # "3 万" -> "3万"
     text = _ZH_IDIOMS.sub(" ", text)
@@ -186,4 +240,11 @@ def number_mismatch(en: str, zh: str) -> tuple[list[float], list[float]]:
     a translation says once.
     """
     e, z = set(english_numbers(en)), set(chinese_numbers(zh))
-    return sorted(e - z), sorted(z - e)
+    only_en, only_zh = e - z, z - e
+    for allowed in chinese_ranges(zh):
+        # "one or two" / "a sentence or two" against 一两: any value of the range will do.
+        if only_en & allowed:
+            only_en -= allowed
+        elif not e & allowed:
+            only_zh.add(max(allowed))
+    return sorted(only_en), sorted(only_zh)
