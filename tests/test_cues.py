@@ -172,3 +172,15 @@ def test_cues_land_on_the_speech(spans: list[tuple[int, float, float]]) -> None:
         at_minimum = cue.end - cue.start <= NETFLIX.min_duration + frame
         assert at_minimum or cue.start >= onset - frame, (cue, onset)
         assert at_minimum or cue.end <= speech_end + 0.5 + frame, (cue, speech_end)
+
+
+def test_rebalance_moves_the_chinese_cut_to_its_english() -> None:
+    """A clause placed on the wrong side of a cue boundary moves to the cue whose English it renders."""
+    from subalign.cues import Piece, _rebalance
+
+    pieces = [Piece("#1 alpha, #2 beta,", "#1。"), Piece("#3 gamma.", "#2，#3。")]
+    out = _rebalance(pieces, 8.0, NETFLIX, TokenEmbedder())
+    assert [p.zh for p in out] == ["#1。#2，", "#3。"]
+    assert [p.en for p in out] == [p.en for p in pieces]
+    # Already right: left alone.
+    assert _rebalance(out, 8.0, NETFLIX, TokenEmbedder()) == out

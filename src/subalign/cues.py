@@ -366,7 +366,52 @@ def split_pair(en: str, zh: str, duration: float, profile: StyleProfile, embedde
     out: list[Piece] = []
     for g, w in zip(grouped, _weights(grouped), strict=True):
         out.extend(_force_split(g, duration * w, profile, embedder))
+    return _rebalance(out, duration, profile, embedder) if embedder is not None else out
+
+
+# Chinese cut positions tried around each boundary between a pair's pieces.
+_REBALANCE_CANDIDATES = 8
+
+
+def _rebalance(pieces: list[Piece], duration: float, profile: StyleProfile, embedder: Embedder) -> list[Piece]:
+    """Move each Chinese boundary between a pair's pieces to where the halves match their English best.
+
+    The clause aligner pairs whole clauses; a translator often moves a few
+    words across a clause boundary.  With the English fixed, the Chinese cut
+    may move to a nearby word boundary if each half then matches its own
+    English better than the other's (own minus crossed similarity), and both
+    still fit.
+    """
+    out = list(pieces)
+    for k in range(len(out) - 1):
+        a, b = out[k], out[k + 1]
+        joint = a.zh + b.zh
+        if not a.en or not b.en or len(joint) < 2:
+            continue
+        here = len(a.zh)
+        cands = sorted(
+            (p for p in range(1, len(joint)) if p != here and not zh_break_forbidden(joint, p)),
+            key=lambda p: (abs(p - here), p),
+        )[:_REBALANCE_CANDIDATES]
+        weights = _weights(out)
+        da, db = duration * weights[k], duration * weights[k + 1]
+        cands = [here] + [p for p in cands if fits(a.en, joint[:p], da, profile) and fits(b.en, joint[p:], db, profile)]
+        if len(cands) == 1:
+            continue
+        vecs = embedder.encode([a.en, b.en] + [x for p in cands for x in (joint[:p], joint[p:])])
+        ea, eb = vecs[0], vecs[1]
+        scores = [
+            float(ea @ za + eb @ zb) - _CROSS_WEIGHT * float(ea @ zb + eb @ za)
+            for za, zb in zip(vecs[2::2], vecs[3::2], strict=True)
+        ]
+        best = max(range(len(cands)), key=scores.__getitem__)
+        if best != 0 and scores[best] > scores[0] + _REBALANCE_MARGIN:
+            p = cands[best]
+            out[k], out[k + 1] = Piece(a.en, joint[:p]), Piece(b.en, joint[p:])
     return out
+
+
+_REBALANCE_MARGIN = 0.02
 
 
 def _ids_in_span(sentences: Sequence[Sentence], offsets: list[tuple[int, int]], a: int, b: int) -> tuple[int, ...]:
