@@ -12,7 +12,7 @@ from subalign.checks import (
     entities,
 )
 from subalign.model import AlignedPair, Alignment, Lang, Sentence
-from subalign.numbers import chinese_numbers, english_numbers, number_mismatch
+from subalign.numbers import chinese_numbers, chinese_ordinals, english_numbers, english_ordinals, number_mismatch
 
 
 def pair(k: int, en: str, zh: str, score: float | None = 0.8) -> AlignedPair:
@@ -45,6 +45,12 @@ def pair(k: int, en: str, zh: str, score: float | None = 0.8) -> AlignedPair:
         ("fuel for the six and a half billion", "为65亿人提供燃料"),
         ("more than half a million people", "逾五十万人"),
         ("three millions rads of radiation", "三百万度的辐射量"),
+        ("On the 10th of September last year", "去年9月10日"),
+        ("She was born on June 1, 1980.", "她出生于1980年6月1日。"),
+        ("a value of the 21st century", "21世纪的价值"),
+        ("My parents are closing in on 80.", "我的父母都80几岁了。"),
+        ("18 months ago", "18月以前"),
+        ("for the first time; give me a second", "第一次；等我一秒"),
     ],
 )
 def test_numbers_agree(en: str, zh: str) -> None:
@@ -61,6 +67,20 @@ def test_changed_number_is_an_error() -> None:
 def test_approximate_chinese_numbers_are_not_compared() -> None:
     a = Alignment([pair(0, "That's only tens of millions, a dozen or so components.", "大概只用几千万，十来种组件。")])
     assert check_numbers(a) == []
+
+
+@pytest.mark.parametrize(
+    ("en", "zh"),
+    [
+        ("But there's a third possibility.", "但是有第七种可能。"),
+        ("By the end of March the LHC will be intact again.", "在八月底左右LHC被重新接通。"),
+        ("On February 17th they passed it again.", "在3月17日他们再次通过了。"),
+        ("the one-way entertainment of the 20th century", "六十世纪的单向娱乐"),
+    ],
+)
+def test_changed_ordinal_month_or_century_is_found(en: str, zh: str) -> None:
+    only_en, only_zh = number_mismatch(en, zh)
+    assert only_en and only_zh, (english_ordinals(en), chinese_ordinals(zh))
 
 
 def test_number_range_still_checks_its_values() -> None:

@@ -8,6 +8,11 @@ English: digits (``2014``, ``3.5``, ``1,000``), number words (``ten``,
 
 The lone "one"/"a" and 一 are ignored: both languages use them as articles
 and in idioms ("one of them", "一些", "一直") far more often than as counts.
+
+Ordinals, months, days and centuries ("fourth", "March", "17th", "20th
+century"; 第四, 三月, 17日, 20世纪) are a second kind of value, compared when
+both sides have some.  Approximate Chinese numbers (一两, 三四十, 十几, 几千)
+are ranges or left out.
 """
 
 from __future__ import annotations
@@ -209,15 +214,100 @@ def chinese_ranges(text: str) -> list[frozenset[float]]:
     return out
 
 
+_EN_ORDINAL_WORDS = {
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "twentieth": 20,
+    "thirtieth": 30,
+}
+_MONTHS = {
+    m: k + 1
+    for k, m in enumerate(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ]
+    )
+}
+_EN_ORDINAL = re.compile(
+    r"\b(?:(twenty|thirty)[ -])?("
+    + "|".join(_EN_ORDINAL_WORDS)
+    + r")\b|\b(\d+)(?:st|nd|rd|th)\b|\b("
+    + "|".join(_MONTHS)
+    + r")\b",
+)
+_TIME_SECOND = re.compile(r"\b(?:a|one|split|few|\d+|two|three|several)\s+seconds?\b", re.IGNORECASE)
+_ZH_ORDINAL = re.compile(
+    r"第([二两三四五六七八九十百千\d][零〇一二两三四五六七八九十百千\d]*)"
+    r"|([零〇一二两三四五六七八九十\d]+)(?=世纪)"
+    r"|(?<![零〇一二两三四五六七八九十百千万亿\d个])(十[一二]?|[一二三四五六七八九]|1[0-2]|[1-9])(?=月)"
+    r"|(?<=月)([零〇一二两三四五六七八九十\d]{1,3})(?=[日号])"
+)
+
+
+def english_ordinals(text: str) -> Counter[float]:
+    """Ordinals, dates and centuries in English: "fourth", "20th century", "February 17th" (2 and 17).
+
+    "first" is left out, as "one" is: "at first", "first of all".  "second"
+    as a unit of time ("a second") is not an ordinal; a month name counts only
+    when capitalised and not the first word (the modal "May ...").
+    """
+    out: Counter[float] = Counter()
+    text = _TIME_SECOND.sub(" ", text)
+    for m in _EN_ORDINAL.finditer(text):
+        if m.group(2):
+            out[
+                _norm((_EN_UNITS[m.group(1).lower()] if m.group(1) else 0) + _EN_ORDINAL_WORDS[m.group(2).lower()])
+            ] += 1
+        elif m.group(3):
+            out[_norm(int(m.group(3)))] += 1
+        elif m.group(4) and m.start() > 0:
+            out[_norm(_MONTHS[m.group(4)])] += 1
+    return out
+
+
+def chinese_ordinals(text: str) -> Counter[float]:
+    """Ordinals, months, days and centuries in Chinese: 第四, 20世纪, 3月17日 (3 and 17); 第一 is left out."""
+    out: Counter[float] = Counter()
+    for m in _ZH_ORDINAL.finditer(text):
+        run = next(g for g in m.groups() if g)
+        value = _zh_numeral(run)
+        if value is not None and value >= 1:
+            out[_norm(value)] += 1
+    return out
+
+
 def chinese_numbers(text: str) -> Counter[float]:
     """Values of the numbers in Chinese ``text`` (multiset); approximate ranges are left to `chinese_ranges`."""
     out: Counter[float] = Counter()
     for m in _ZH_DECADE.finditer(text):
         out[_norm(int(m.group(1)) * 10)] += 1
     text = _strip_names(_ZH_DECADE.sub(" ", text))
-    text = re.sub(r"第[零〇一二两三四五六七八九十百千\d]+", " ", text)  # an ordinal, as "fourth" in English
-    # 几 makes a number approximate (十几 "a dozen or so", 几千万 "tens of millions"): not compared.
-    text = re.sub(r"[零〇一二两三四五六七八九十百千万亿\d]*几[零〇一二两三四五六七八九十百千万亿\d]*", " ", text)
+    text = _ZH_ORDINAL.sub(" ", text)  # ordinals, months, days: see chinese_ordinals
+    text = re.sub(r"第[零〇一二两三四五六七八九十百千\d]+", " ", text)  # 第一
+    # 几 makes a number approximate: "80几岁" is 80 and more (compared as 80);
+    # 十几 ("a dozen or so") and 几千万 ("tens of millions") are not compared.
+    text = re.sub(r"(?<![零〇一二两三四五六七八九十百千万亿\d])十几", " ", text)
+    text = re.sub(r"几[零〇一二两三四五六七八九十百千万亿\d]*", " ", text)
     text = re.sub(r"[零〇一二两三四五六七八九十百千万亿\d]*[十百千万]来", " ", text)  # 十来种 "ten or so"
     text = _ZH_RANGE.sub(lambda m: " " if _ZH_DIGITS[m.group(2)] == _ZH_DIGITS[m.group(1)] + 1 else m.group(0), text)
     text = _ZH_PERCENT.sub(lambda m: m.group(1) + "%", text)  # 百分之四十 -> 四十%
@@ -241,6 +331,15 @@ def number_mismatch(en: str, zh: str) -> tuple[list[float], list[float]]:
     """
     e, z = set(english_numbers(en)), set(chinese_numbers(zh))
     only_en, only_zh = e - z, z - e
+    # Ordinals, months and centuries are compared when both sides have some;
+    # a value found on the other side as either kind counts as found ("June 1"
+    # has the cardinal 1, "6月1日" the day 1).
+    e_ord, z_ord = set(english_ordinals(en)), set(chinese_ordinals(zh))
+    if e_ord and z_ord:
+        only_en |= e_ord - z_ord
+        only_zh |= z_ord - e_ord
+    only_en -= z | z_ord
+    only_zh -= e | e_ord
     for allowed in chinese_ranges(zh):
         # "one or two" / "a sentence or two" against 一两: any value of the range will do.
         if only_en & allowed:
