@@ -4,6 +4,7 @@ import pytest
 
 from subalign.checks import (
     alignment_gate,
+    check_additions,
     check_entities,
     check_length_ratio,
     check_low_similarity,
@@ -159,3 +160,15 @@ def test_gate_flags_mostly_unaligned_documents() -> None:
     reasons = alignment_gate(Alignment(pairs))
     assert reasons and "have no Chinese" in reasons[0]
     assert alignment_gate(Alignment([pair(i, f"e{i}", f"z{i}", 0.5 + 0.02 * i) for i in range(12)])) == []
+
+
+def test_whole_added_sentence_is_a_warning_a_lead_in_is_information() -> None:
+    a = Alignment(
+        [
+            pair(0, "We trained it for thirty days.", "我们训练了三十天。"),
+            pair(1, "", "对方打趣说："),
+            pair(2, "", "这是一个完全没有出现在英文原文里的句子，译者自己加上的。"),
+        ]
+    )
+    found = {f.zh_text: str(f.severity) for f in check_additions(a)}
+    assert found == {"对方打趣说：": "info", "这是一个完全没有出现在英文原文里的句子，译者自己加上的。": "warning"}

@@ -35,6 +35,9 @@ class CheckThresholds:
     ``length_ratio_z``: a pair (English of at least ``length_min_chars``)
     whose log length ratio lies this many robust deviations from the
     document's is reported.
+    ``addition_min_chars``: a Chinese sentence with no English at least this
+    long is a warning (shorter ones, lead-ins the translator adds, are
+    information).
     ``gate_min_median_margin``: the document's median pair score must exceed
     its 10th percentile of scores by this much, else the model cannot tell
     translations from non-translations in this document.
@@ -49,6 +52,7 @@ class CheckThresholds:
     merged_gain: float = 0.0
     merged_own_quantile: float = 0.1
     length_min_chars: int = 40
+    addition_min_chars: int = 12
 
 
 def _robust_stats(scores: Sequence[float]) -> tuple[float, float]:
@@ -78,9 +82,21 @@ def check_omissions(alignment: Alignment) -> list[Finding]:
     return [_finding(p, "omission", Severity.WARNING, "English left untranslated") for p in alignment.omissions]
 
 
-def check_additions(alignment: Alignment) -> list[Finding]:
-    """Chinese sentences that render no English sentence."""
-    return [_finding(p, "addition", Severity.INFO, "Chinese with no English source") for p in alignment.additions]
+def check_additions(alignment: Alignment, thresholds: CheckThresholds | None = None) -> list[Finding]:
+    """Chinese sentences that render no English sentence.
+
+    A short lead-in the translator adds ("对方打趣说：", "是的。") is for
+    information; a whole added sentence (at least ``addition_min_chars``
+    characters, not ending in a colon) is a warning.
+    """
+    th = thresholds or CheckThresholds()
+    out = []
+    for p in alignment.additions:
+        text = p.zh_text.strip()
+        whole = len(text) >= th.addition_min_chars and not text.endswith(("：", ":"))
+        severity = Severity.WARNING if whole else Severity.INFO
+        out.append(_finding(p, "addition", severity, "Chinese with no English source"))
+    return out
 
 
 def check_low_similarity(alignment: Alignment, thresholds: CheckThresholds | None = None) -> list[Finding]:
@@ -141,6 +157,8 @@ def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThre
         own = float(vecs[index[edge.text]] @ o)
         if gain > th.merged_gain and own < low:
             kind, lang = ("omission", "English") if side == "en" else ("addition", "Chinese")
+            # As for additions on their own: a short Chinese fragment ("不是吗？") is for information.
+            short = side == "zh" and len(edge.text.strip()) < th.addition_min_chars
             msg = (
                 f"{lang} sentence inside a merged pair adds nothing to the match (similarity {own:.3f}, "
                 f"this document's 10th percentile {low:.3f}): probably {'untranslated' if side == 'en' else 'added'}"
@@ -148,7 +166,7 @@ def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThre
             out.append(
                 Finding(
                     kind=kind,
-                    severity=Severity.WARNING,
+                    severity=Severity.INFO if short else Severity.WARNING,
                     message=msg,
                     section=p.section,
                     en=(edge.index,) if side == "en" else tuple(s.index for s in p.en),
@@ -173,7 +191,7 @@ def run_checks(
     findings = (
         (check_merged(alignment, embedder, thresholds) if embedder is not None else [])
         + check_omissions(alignment)
-        + check_additions(alignment)
+        + check_additions(alignment, thresholds)
         + check_low_similarity(alignment, thresholds)
         + check_numbers(alignment)
         + check_entities(alignment)
