@@ -172,3 +172,33 @@ def test_whole_added_sentence_is_a_warning_a_lead_in_is_information() -> None:
     )
     found = {f.zh_text: str(f.severity) for f in check_additions(a)}
     assert found == {"对方打趣说：": "info", "这是一个完全没有出现在英文原文里的句子，译者自己加上的。": "warning"}
+
+
+def test_untranslated_sentence_inside_a_merged_pair() -> None:
+    """A long English sentence folded into a 2-1 pair is a warning; a short interjection only information."""
+    from subalign.checks import check_merged
+
+    from conftest import TokenEmbedder
+
+    def sent(lang: Lang, k: int, text: str) -> Sentence:
+        return Sentence(lang, k, text, "01", 0, 0, len(text))
+
+    pairs = [pair(k, f"#{k} is what we said.", f"#{k}。") for k in range(10)]
+    pairs.append(
+        AlignedPair(
+            "01",
+            (sent(Lang.EN, 20, "#20 is what we said."), sent(Lang.EN, 21, "#21 this sentence was never translated.")),
+            (sent(Lang.ZH, 20, "#20。"),),
+            0.5,
+        )
+    )
+    pairs.append(
+        AlignedPair(
+            "01",
+            (sent(Lang.EN, 30, "#30 is what we said."), sent(Lang.EN, 31, "#31 Whoa!")),
+            (sent(Lang.ZH, 30, "#30。"),),
+            0.5,
+        )
+    )
+    found = {f.en_text: str(f.severity) for f in check_merged(Alignment(pairs), TokenEmbedder())}
+    assert found == {"#21 this sentence was never translated.": "warning", "#31 Whoa!": "info"}

@@ -38,6 +38,8 @@ class CheckThresholds:
     ``addition_min_chars``: a Chinese sentence with no English at least this
     long is a warning (shorter ones, lead-ins the translator adds, are
     information).
+    ``merged_omission_min_words``: an English sentence folded into a merged
+    pair that seems untranslated is a warning from this many words on.
     ``gate_min_median_margin``: the document's median pair score must exceed
     its 10th percentile of scores by this much, else the model cannot tell
     translations from non-translations in this document.
@@ -53,6 +55,7 @@ class CheckThresholds:
     merged_own_quantile: float = 0.1
     length_min_chars: int = 40
     addition_min_chars: int = 12
+    merged_omission_min_words: int = 5
 
 
 def _robust_stats(scores: Sequence[float]) -> tuple[float, float]:
@@ -157,8 +160,12 @@ def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThre
         own = float(vecs[index[edge.text]] @ o)
         if gain > th.merged_gain and own < low:
             kind, lang = ("omission", "English") if side == "en" else ("addition", "Chinese")
-            # As for additions on their own: a short Chinese fragment ("不是吗？") is for information.
-            short = side == "zh" and len(edge.text.strip()) < th.addition_min_chars
+            # A short fragment inside a merged pair ("不是吗？", "And I said, 'No.'") has a low
+            # similarity to anything; it is reported for information only.
+            if side == "zh":
+                short = len(edge.text.strip()) < th.addition_min_chars
+            else:
+                short = len(edge.text.split()) < th.merged_omission_min_words
             msg = (
                 f"{lang} sentence inside a merged pair adds nothing to the match (similarity {own:.3f}, "
                 f"this document's 10th percentile {low:.3f}): probably {'untranslated' if side == 'en' else 'added'}"
