@@ -45,7 +45,7 @@ class CheckThresholds:
     translations from non-translations in this document.
     """
 
-    low_similarity_z: float = 3.0
+    low_similarity_z: float = 3.5
     gate_max_unaligned_share: float = 0.2
     gate_min_median_margin: float = 0.05
     min_pairs_for_calibration: int = 8
