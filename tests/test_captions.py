@@ -5,6 +5,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from subalign.captions import normalise, read_captions, time_sentences
 from subalign.errors import InputError
@@ -195,3 +197,32 @@ def test_recognition_errors_and_edits_together_stay_on_the_right_repetition() ->
     confident = [abs(t.start - s) for t, s in zip(times, truth, strict=True) if t.confidence >= 0.5]
     assert max(confident) < 3.0, sorted(confident)[-5:]
     assert all(a.end <= b.start for a, b in itertools.pairwise(times))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from("abcde"), max_size=40),
+    st.lists(st.sampled_from("abcdef"), max_size=40),
+    st.integers(2, 50),
+)
+def test_global_match_is_a_longest_common_subsequence(a: list[str], b: list[str], band: int) -> None:
+    """Monotone, equal tokens only, and as many as the textbook LCS (when the band holds the whole stream)."""
+    from subalign import captions
+
+    old = captions._BAND, captions._MIN_RUN
+    captions._BAND, captions._MIN_RUN = band, 1
+    try:
+        match = captions.global_matches(a, b)
+    finally:
+        captions._BAND, captions._MIN_RUN = old
+    pairs = sorted(match.items())
+    assert all(a[i] == b[j] for i, j in pairs)
+    assert all(i2 > i1 and j2 > j1 for (i1, j1), (i2, j2) in itertools.pairwise(pairs))
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            table[i][j] = table[i - 1][j - 1] + 1 if a[i - 1] == b[j - 1] else max(table[i - 1][j], table[i][j - 1])
+    if 2 * band >= len(b):
+        assert len(pairs) == table[len(a)][len(b)]
+    else:
+        assert len(pairs) <= table[len(a)][len(b)]

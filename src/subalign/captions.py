@@ -335,35 +335,42 @@ def global_matches(transcript: Sequence[str], stream: Sequence[str]) -> dict[int
     for i in range(1, n + 1):
         shift = int(lo[i] - lo[i - 1])
         prev = table[i - 1]
-        # prev[j] for this row's columns; past the previous band's end, its last value.
-        above = np.concatenate([prev[shift:], np.full(shift, prev[-1], dtype=prev.dtype)])
+        # Row i - 1 at this row's columns; past its band's end, its last value.
+        if shift < width:
+            above = np.concatenate([prev[shift:], np.full(shift, prev[-1], dtype=prev.dtype)])
+        else:
+            above = np.full(width, prev[-1], dtype=prev.dtype)
         cols = np.arange(lo[i], lo[i] + width)
         eq = np.zeros(width, dtype=prev.dtype)
         inside = (cols >= 1) & (cols <= m)
         eq[inside] = b[cols[inside] - 1] == a[i - 1]
         diag = np.empty_like(above)
-        diag[0] = prev[shift - 1] if shift >= 1 else 0
+        diag[0] = _cell(table, lo, width, i - 1, int(lo[i]) - 1)
         diag[1:] = above[:-1]
         np.maximum.accumulate(np.maximum(above, diag + eq), out=table[i])
     match: dict[int, int] = {}
-    i, j = n, int(lo[n]) + width - 1
+    i, j = n, int(lo[n]) + width - 1  # (n, m): the last row's band ends at m
     while i > 0 and j > 0:
-        k = j - int(lo[i])
-        if k <= 0:
-            i -= 1  # left the band: follow the column up
-            continue
-        here = int(table[i, k])
-        kp = j - int(lo[i - 1])
-        up = int(table[i - 1, kp]) if 0 <= kp < width else int(table[i - 1, -1])
-        # kp - 1 is the diagonal cell's column in row i - 1 (kp <= width keeps it inside the band).
-        if a[i - 1] == b[j - 1] and 0 < kp <= width and here == int(table[i - 1, kp - 1]) + 1:
+        here = _cell(table, lo, width, i, j)
+        if a[i - 1] == b[j - 1] and here == _cell(table, lo, width, i - 1, j - 1) + 1:
             match[i - 1] = j - 1
             i, j = i - 1, j - 1
-        elif here == up:
+        elif here == _cell(table, lo, width, i - 1, j):
             i -= 1
         else:
             j -= 1
     return _runs(match, _MIN_RUN)
+
+
+def _cell(table: np.ndarray, lo: np.ndarray, width: int, row: int, col: int) -> int:
+    """The banded table's value at stream position ``col`` of ``row``, as the forward pass saw it.
+
+    Left of the band: 0.  Right of it: the band's last value.
+    """
+    k = col - int(lo[row])
+    if k < 0:
+        return 0
+    return int(table[row, min(k, width - 1)])
 
 
 def _runs(match: dict[int, int], min_run: int) -> dict[int, int]:
