@@ -14,9 +14,11 @@ Three kinds of caption file are read:
 
 The caption words are matched to the transcript's English words after
 normalisation (lower case, no punctuation, number words as digits, fillers
-such as "um" dropped), with a monotone sequence match.  A sentence's start
-is the time of its first matched word (corrected for unmatched leading
-words), its end the end of its last matched word; its confidence is the
+such as "um" dropped), by two monotone matchers reconciled per sentence (a
+banded longest common subsequence and a local sequential matcher; see
+`time_sentences`).  A sentence's start is the time of its first matched
+word (corrected for unmatched leading words), its end the end of its last
+matched word, never past the next sentence's start; its confidence is the
 share of its words that matched.  Sentences with no match take times
 interpolated from their neighbours and a confidence of 0.
 """
