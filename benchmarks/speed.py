@@ -36,7 +36,7 @@ def main() -> int:
     embedder = make_embedder(None, threads=args.threads)
     segmented = segment_sections(read_transcript(ROOT / "samples" / "no-priors-ep80-karpathy.md").sections)
     alignment = align_transcript(segmented, embedder)
-    findings = run_checks(alignment)
+    findings = run_checks(alignment, embedder=embedder)
     wall = time.perf_counter() - t0
     n_en = sum(len(en) for _, en, _ in segmented)
     pairs = len(alignment.pairs)

@@ -202,3 +202,16 @@ def test_untranslated_sentence_inside_a_merged_pair() -> None:
     )
     found = {f.en_text: str(f.severity) for f in check_merged(Alignment(pairs), TokenEmbedder())}
     assert found == {"#21 this sentence was never translated.": "warning", "#31 Whoa!": "info"}
+
+
+def test_chinese_that_renders_another_sentence_is_reported() -> None:
+    """A rendering pasted in the wrong place points at the English it does translate."""
+    from subalign.checks import check_misplaced
+
+    from conftest import TokenEmbedder
+
+    pairs = [pair(k, f"#{k} is what we said.", f"#{k}。", 0.9) for k in range(12)]
+    pairs[9] = pair(9, "#9 is what we said.", "#3。", 0.2)
+    (f,) = check_misplaced(Alignment(pairs), TokenEmbedder())
+    assert f.en == (9,) and f.zh == (9,) and str(f.severity) == "warning"
+    assert "#3 is what we said." in f.message

@@ -56,6 +56,8 @@ class CheckThresholds:
     length_min_chars: int = 40
     addition_min_chars: int = 12
     merged_omission_min_words: int = 5
+    misplaced_margin: float = 0.2
+    misplaced_min_distance: int = 3
 
 
 def _robust_stats(scores: Sequence[float]) -> tuple[float, float]:
@@ -187,6 +189,59 @@ def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThre
     return out
 
 
+def check_misplaced(
+    alignment: Alignment, embedder: Embedder, thresholds: CheckThresholds | None = None
+) -> list[Finding]:
+    """Chinese that renders a different English sentence of the section far better than its own.
+
+    A translation pasted in the wrong place, or a paragraph rendered twice,
+    pairs Chinese with English it does not translate while the English it
+    does translate sits elsewhere.  For each 1-1 pair: if some English
+    sentence of the same section, at least ``misplaced_min_distance``
+    sentences away, matches the Chinese better by ``misplaced_margin`` and at
+    least as well as the document's median pair, it is reported.
+    """
+    th = thresholds or CheckThresholds()
+    scores = sorted(p.score for p in alignment.pairs if p.en and p.zh and p.score is not None)
+    if len(scores) < th.min_pairs_for_calibration:
+        return []
+    median = scores[len(scores) // 2]
+    out = []
+    by_section: dict[str, list[AlignedPair]] = {}
+    for p in alignment.pairs:
+        by_section.setdefault(p.section, []).append(p)
+    for pairs in by_section.values():
+        english = [s for p in pairs for s in p.en]
+        ones = [p for p in pairs if len(p.en) == 1 and len(p.zh) == 1]
+        if len(english) <= th.misplaced_min_distance or not ones:
+            continue
+        en_vecs = embedder.encode([s.text for s in english])
+        zh_vecs = embedder.encode([p.zh[0].text for p in ones])
+        position = {s.index: k for k, s in enumerate(english)}
+        sims = zh_vecs @ en_vecs.T
+        for row, p in zip(sims, ones, strict=True):
+            k = position[p.en[0].index]
+            own = float(row[k])
+            far = [j for j in range(len(english)) if abs(j - k) >= th.misplaced_min_distance]
+            if not far:
+                continue
+            j = max(far, key=lambda x: float(row[x]))
+            other = float(row[j])
+            if other - own > th.misplaced_margin and other >= median:
+                out.append(
+                    _finding(
+                        p,
+                        "low_similarity",
+                        Severity.WARNING,
+                        f"the Chinese renders another English sentence better ({other:.3f} vs {own:.3f} here): "
+                        f'"{english[j].text}"',
+                        value=round(other - own, 4),
+                        threshold=th.misplaced_margin,
+                    )
+                )
+    return out
+
+
 def run_checks(
     alignment: Alignment, thresholds: CheckThresholds | None = None, embedder: Embedder | None = None
 ) -> list[Finding]:
@@ -195,11 +250,16 @@ def run_checks(
     ``embedder`` (the alignment's model) enables the checks that compare
     parts of a pair; without it they are skipped.
     """
+    misplaced = check_misplaced(alignment, embedder, thresholds) if embedder is not None else []
+    # One drift finding a pair: "renders another sentence better" says more than "low similarity".
+    located = {(f.en, f.zh) for f in misplaced}
+    low = [f for f in check_low_similarity(alignment, thresholds) if (f.en, f.zh) not in located]
     findings = (
         (check_merged(alignment, embedder, thresholds) if embedder is not None else [])
+        + misplaced
         + check_omissions(alignment)
         + check_additions(alignment, thresholds)
-        + check_low_similarity(alignment, thresholds)
+        + low
         + check_numbers(alignment)
         + check_entities(alignment)
         + check_untranslated(alignment)
