@@ -39,7 +39,9 @@ class CheckThresholds:
     long is a warning (shorter ones, lead-ins the translator adds, are
     information).
     ``merged_omission_min_words``: an English sentence folded into a merged
-    pair that seems untranslated is a warning from this many words on.
+    pair that seems untranslated is a warning from this many words on (and
+    shorter ones are not tested for misplaced Chinese).
+    ``misplaced_margin``, ``misplaced_min_distance``: see `check_misplaced`.
     ``gate_min_median_margin``: the document's median pair score must exceed
     its 10th percentile of scores by this much, else the model cannot tell
     translations from non-translations in this document.
@@ -199,7 +201,9 @@ def check_misplaced(
     does translate sits elsewhere.  For each 1-1 pair: if some English
     sentence of the same section, at least ``misplaced_min_distance``
     sentences away, matches the Chinese better by ``misplaced_margin`` and at
-    least as well as the document's median pair, it is reported.
+    least as well as the document's median pair, it is reported.  Sentences
+    shorter than ``merged_omission_min_words`` words take no part: short
+    replies ("Sure.", "Yeah, exactly.") are interchangeable.
     """
     th = thresholds or CheckThresholds()
     scores = sorted(p.score for p in alignment.pairs if p.en and p.zh and p.score is not None)
@@ -220,9 +224,16 @@ def check_misplaced(
         position = {s.index: k for k, s in enumerate(english)}
         sims = zh_vecs @ en_vecs.T
         for row, p in zip(sims, ones, strict=True):
+            if len(p.en[0].text.split()) < th.merged_omission_min_words:
+                continue  # "Sure." and "Yeah, exactly." are interchangeable
             k = position[p.en[0].index]
             own = float(row[k])
-            far = [j for j in range(len(english)) if abs(j - k) >= th.misplaced_min_distance]
+            far = [
+                j
+                for j in range(len(english))
+                if abs(j - k) >= th.misplaced_min_distance
+                and len(english[j].text.split()) >= th.merged_omission_min_words
+            ]
             if not far:
                 continue
             j = max(far, key=lambda x: float(row[x]))
