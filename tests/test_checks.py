@@ -52,6 +52,11 @@ def pair(k: int, en: str, zh: str, score: float | None = 0.8) -> AlignedPair:
         ("My parents are closing in on 80.", "我的父母都80几岁了。"),
         ("18 months ago", "18月以前"),
         ("for the first time; give me a second", "第一次；等我一秒"),
+        ("I'm only about 40 years old", "我才四十来岁"),
+        ("about six or eight million years ago", "大概是600万或800万年前"),
+        ("from six and a half to nine billion people", "从 65亿变成90亿"),
+        ("30 billion-plus barrels, a hundred million barrels a day", "300多亿桶，每天一亿桶"),
+        ("35 million hits a month", "每月点击量达到 3 千 5 百万次"),
     ],
 )
 def test_numbers_agree(en: str, zh: str) -> None:

@@ -129,7 +129,18 @@ def english_numbers(text: str) -> Counter[float]:
             ):
                 value += _EN_UNITS[tokens[i + words].lower()]
                 words += 1
-        elif tok in ("million", "billion", "trillion", "millions", "billions", "trillions", "decade", "decades"):
+        elif tok in (
+            "hundred",
+            "thousand",
+            "million",
+            "billion",
+            "trillion",
+            "millions",
+            "billions",
+            "trillions",
+            "decade",
+            "decades",
+        ):
             # "a billion", "billions of", "a decade": the scale alone
             value = float(_EN_SCALES[tok.rstrip("s")] if tok != "decades" else 10)
             words = 1
@@ -146,9 +157,21 @@ def english_numbers(text: str) -> Counter[float]:
         if [t.lower() for t in tokens[i + words : i + words + 3]] == ["and", "a", "half"]:
             value += 0.5  # "six and a half billion", "two and a half miles"
             words += 3
+        scaled = False
         while words and i + words < len(tokens) and tokens[i + words].lower() in _EN_SCALES and value < 1000:
             value *= _EN_SCALES[tokens[i + words].lower()]
             words += 1
+            scaled = True
+        if not scaled and value < 1000:
+            # "six or eight million", "six and a half to nine billion": the scale applies to both.
+            ahead = [t.lower() for t in tokens[i + words : i + words + 3]]
+            if (
+                len(ahead) == 3
+                and ahead[0] in ("or", "to")
+                and ahead[2] in ("million", "billion", "trillion")
+                and (ahead[1] in _EN_UNITS or ahead[1][0].isdigit())
+            ):
+                value *= _EN_SCALES[ahead[2]]
         if not (tok == "one" and words == 1):
             out[_norm(value)] += 1
         i += words
@@ -308,10 +331,12 @@ def chinese_numbers(text: str) -> Counter[float]:
     # 十几 ("a dozen or so") and 几千万 ("tens of millions") are not compared.
     text = re.sub(r"(?<![零〇一二两三四五六七八九十百千万亿\d])十几", " ", text)
     text = re.sub(r"几[零〇一二两三四五六七八九十百千万亿\d]*", " ", text)
-    text = re.sub(r"[零〇一二两三四五六七八九十百千万亿\d]*[十百千万]来", " ", text)  # 十来种 "ten or so"
+    text = re.sub(r"(?<![零〇一二两三四五六七八九十百千万亿\d])十来", " ", text)  # 十来种 "ten or so"
+    text = re.sub(r"(?<=[十百千万])来", "", text)  # 四十来岁: about 40, compared as 40
     text = _ZH_RANGE.sub(lambda m: " " if _ZH_DIGITS[m.group(2)] == _ZH_DIGITS[m.group(1)] + 1 else m.group(0), text)
     text = _ZH_PERCENT.sub(lambda m: m.group(1) + "%", text)  # 百分之四十 -> 四十%
-    text = re.sub(r"(?<=\d)\s+(?=[万亿])", "", text)  # "3 万" -> "3万"
+    text = re.sub(r"(?<=\d)\s+(?=[十百千万亿])|(?<=[十百千万亿])\s+(?=\d)", "", text)  # "3 千 5 百万" -> "3千5百万"
+    text = re.sub(r"(?<=[\d零〇一二两三四五六七八九十百千])多(?=[百千万亿])", "", text)  # 300多亿: more than 300亿
     text = _ZH_IDIOMS.sub(" ", text)
     for m in _ZH_NUM.finditer(text):
         run = m.group(0).strip("，,")
