@@ -133,6 +133,16 @@ def test_wrong_captions_fail_the_gate(tmp_path: Path) -> None:
     assert "matched the caption track poorly" in done.stderr
 
 
+# Five sentences (the audiobook clips' text) that recur in shuffled order: repetition is what makes matching hard.
+AUSTEN = [
+    "And mister john dashwood had then leisure to consider how much there might be prudently in his power.",
+    "He was not an ill disposed young man.",
+    "Unless to be rather cold hearted is to be ill disposed.",
+    "Had he married a more amiable woman he might have been made still more respectable.",
+    "He might even have been made amiable himself.",
+]
+
+
 def test_repeated_and_edited_passages_do_not_make_times_jump() -> None:
     """A transcript whose sentences recur (with words deleted and phrases added) stays on the right repetition.
 
@@ -142,15 +152,8 @@ def test_repeated_and_edited_passages_do_not_make_times_jump() -> None:
 
     from subalign.captions import CaptionWord
 
-    base = [
-        "And mister john dashwood had then leisure to consider how much there might be prudently in his power.",
-        "He was not an ill disposed young man.",
-        "Unless to be rather cold hearted is to be ill disposed.",
-        "Had he married a more amiable woman he might have been made still more respectable.",
-        "He might even have been made amiable himself.",
-    ]
     rng = random.Random(5)
-    spoken = [s for _ in range(7) for s in rng.sample(base, len(base))]
+    spoken = [s for _ in range(7) for s in rng.sample(AUSTEN, len(AUSTEN))]
     words, truth = speak(spoken, seed=6)
     edited = []
     for s in spoken:
@@ -174,15 +177,8 @@ def test_recognition_errors_and_edits_together_stay_on_the_right_repetition() ->
 
     from subalign.captions import CaptionWord
 
-    base = [
-        "And mister john dashwood had then leisure to consider how much there might be prudently in his power.",
-        "He was not an ill disposed young man.",
-        "Unless to be rather cold hearted is to be ill disposed.",
-        "Had he married a more amiable woman he might have been made still more respectable.",
-        "He might even have been made amiable himself.",
-    ]
     rng = random.Random(11)
-    spoken = [s for _ in range(8) for s in rng.sample(base, len(base))]
+    spoken = [s for _ in range(8) for s in rng.sample(AUSTEN, len(AUSTEN))]
     words, truth = speak(spoken, seed=12)
     heard = [CaptionWord(w, a, b) for w, a, b in words if rng.random() > 0.15]  # the recogniser missed these
     edited = []
