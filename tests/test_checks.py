@@ -185,26 +185,18 @@ def test_untranslated_sentence_inside_a_merged_pair() -> None:
 
     from conftest import TokenEmbedder
 
-    def sent(lang: Lang, k: int, text: str) -> Sentence:
-        return Sentence(lang, k, text, "01", 0, 0, len(text))
+    def two_to_one(k: int, extra: str) -> AlignedPair:
+        """English #k plus an untranslated sentence, against the Chinese of #k alone."""
+        en = (f"#{k} is what we said.", f"#{k + 1} {extra}")
+        return AlignedPair(
+            "01",
+            tuple(Sentence(Lang.EN, k + d, t, "01", 0, 0, len(t)) for d, t in enumerate(en)),
+            (Sentence(Lang.ZH, k, f"#{k}。", "01", 0, 0, 3),),
+            0.5,
+        )
 
     pairs = [pair(k, f"#{k} is what we said.", f"#{k}。") for k in range(10)]
-    pairs.append(
-        AlignedPair(
-            "01",
-            (sent(Lang.EN, 20, "#20 is what we said."), sent(Lang.EN, 21, "#21 this sentence was never translated.")),
-            (sent(Lang.ZH, 20, "#20。"),),
-            0.5,
-        )
-    )
-    pairs.append(
-        AlignedPair(
-            "01",
-            (sent(Lang.EN, 30, "#30 is what we said."), sent(Lang.EN, 31, "#31 Whoa!")),
-            (sent(Lang.ZH, 30, "#30。"),),
-            0.5,
-        )
-    )
+    pairs += [two_to_one(20, "this sentence was never translated."), two_to_one(30, "Whoa!")]
     found = {f.en_text: str(f.severity) for f in check_merged(Alignment(pairs), TokenEmbedder())}
     assert found == {"#21 this sentence was never translated.": "warning", "#31 Whoa!": "info"}
 

@@ -147,7 +147,6 @@ def test_cue_cuts_follow_the_line_break_rules(text: str) -> None:
     )
 )
 @example([(1, 0.25, 1.0), (1, 2.0, 0.0)])  # minimum duration, then chaining, held it 0.9 s after speech
-@example([(1, 1.0, 0.0), (1, 1.0, 0.0), (1, 1.0, 1.0), (2, 0.5, 0.5), (19, 1.0, 0.0)])  # borrowed before chaining
 def test_cues_land_on_the_speech(spans: list[tuple[int, float, float]]) -> None:
     """In on speech onset, out at most 0.5 s after speech ends.
 

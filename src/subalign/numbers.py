@@ -224,13 +224,18 @@ _ZH_RANGE = re.compile(
 )
 
 
+def _is_range(m: re.Match[str]) -> bool:
+    """Adjacent numerals (一两, 三四) make a range; 三七 does not."""
+    return _ZH_DIGITS[m.group(2)] == _ZH_DIGITS[m.group(1)] + 1
+
+
 def chinese_ranges(text: str) -> list[frozenset[float]]:
     """The values each approximate range in Chinese ``text`` allows: 一两 -> {1, 2}, 三四十 -> {30, 40}."""
     out = []
     for m in _ZH_RANGE.finditer(text):
-        a, b = _ZH_DIGITS[m.group(1)], _ZH_DIGITS[m.group(2)]
-        if b != a + 1:
+        if not _is_range(m):
             continue
+        a, b = _ZH_DIGITS[m.group(1)], _ZH_DIGITS[m.group(2)]
         scale = _zh_numeral("一" + m.group(3)) if m.group(3) else 1.0
         if scale:
             out.append(frozenset({_norm(a * scale), _norm(b * scale)}))
@@ -333,7 +338,7 @@ def chinese_numbers(text: str) -> Counter[float]:
     text = re.sub(r"几[零〇一二两三四五六七八九十百千万亿\d]*", " ", text)
     text = re.sub(r"(?<![零〇一二两三四五六七八九十百千万亿\d])十来", " ", text)  # 十来种 "ten or so"
     text = re.sub(r"(?<=[十百千万])来", "", text)  # 四十来岁: about 40, compared as 40
-    text = _ZH_RANGE.sub(lambda m: " " if _ZH_DIGITS[m.group(2)] == _ZH_DIGITS[m.group(1)] + 1 else m.group(0), text)
+    text = _ZH_RANGE.sub(lambda m: " " if _is_range(m) else m.group(0), text)
     text = _ZH_PERCENT.sub(lambda m: m.group(1) + "%", text)  # 百分之四十 -> 四十%
     text = re.sub(r"(?<=\d)\s+(?=[十百千万亿])|(?<=[十百千万亿])\s+(?=\d)", "", text)  # "3 千 5 百万" -> "3千5百万"
     text = re.sub(r"(?<=[\d零〇一二两三四五六七八九十百千])多(?=[百千万亿])", "", text)  # 300多亿: more than 300亿
