@@ -13,7 +13,14 @@ from subalign.checks import (
     entities,
 )
 from subalign.model import AlignedPair, Alignment, Lang, Sentence
-from subalign.numbers import chinese_numbers, chinese_ordinals, english_numbers, english_ordinals, number_mismatch
+from subalign.numbers import (
+    chinese_numbers,
+    chinese_ordinals,
+    code_mismatch,
+    english_numbers,
+    english_ordinals,
+    number_mismatch,
+)
 
 
 def pair(k: int, en: str, zh: str, score: float | None = 0.8) -> AlignedPair:
@@ -57,6 +64,41 @@ def pair(k: int, en: str, zh: str, score: float | None = 0.8) -> AlignedPair:
         ("from six and a half to nine billion people", "从 65亿变成90亿"),
         ("30 billion-plus barrels, a hundred million barrels a day", "300多亿桶，每天一亿桶"),
         ("35 million hits a month", "每月点击量达到 3 千 5 百万次"),
+        # More TED false findings: idioms around numerals, approximate and
+        # distributive Chinese numbers, fractions, halves, units, short years.
+        ("the 21 apps that the fellows wrote", "所写的二十一个程序中最小的一个"),
+        ("About 10 minutes later the judge said", "十分钟后，法官提议休息一下"),
+        ("When I was about 14 or 15", "当我十四五岁时"),
+        ("people working 16, 17 hours a day", "每天工作十六七个小时"),
+        ("a two and a half-week period", "全部报道加起来时长为两周半"),
+        ("over a four-and-half year period", "在四年半的时间里"),
+        ("This one was taken just weeks after 9/11", "这张是在911的几周后拍的"),
+        ("Thirty-five thousand eight hundred thirty lines", "三万五千八百三十行的数据信息"),
+        ("two hundred and fifty people, a thousand and one nights", "二百五十人，一千零一夜"),
+        ("more than two dozen different kinds", "还有超过24种不同的"),
+        ("like 10 thousands of people went out", "约一万民众走上街道"),
+        ("now there are 10,000 parodies of Friday", "所以现在有上万个恶搞版周五"),
+        ("Over the last hundred years, it has doubled", "过去的几百年里，增加了2倍以上"),
+        ("The cost of solar dropped 50 percent", "成本降低了一半"),
+        ("one in 10 medications", "十分之一的几率"),
+        ("I assign 20 percent less work", "布置的作业比从前少了五分之一"),
+        ("the correlation is about .5", "大概只有50%关联"),
+        ("Tourism increased 2,500 percent", "游客数量增长了25倍"),
+        ("think out 30, 50 years", "考虑那未来的三、五十年"),
+        ("maybe three to four billion years ago", "可能三、四十亿年前"),
+        ("in her 90s", "露丝已经九十多岁"),
+        ("your 30s; thirtysomething pressure; two or three kids", "三十几岁；三十岁这个阶段；生几个孩子"),
+        ("a story of Napoleon III in the mid-1800s", "拿破仑三世在19世纪中期的故事"),
+        ("Because I was there in '71", "1971年的时候我在那里"),
+        ("I put my challenge on 95 kg.", "我把体重目标值定为95kg"),
+        ("to follow highway A92.", "顺着 A92号高速公路"),
+        ("I'm 150 feet down a mine shaft", "我在地下50米深的矿井里"),
+        ("The shafts are up to 300 feet deep", "这些井有90多米深"),
+        ("Enveloped in temperatures of 130 degrees", "在50多摄氏度的高温中"),
+        ("it's in the 300 megapixel range", "拥有3亿个像素"),
+        ("Imagine you're the quarterback.", "想像自己是个四分卫"),
+        ("in a three-dimensional world", "在三维世界里"),
+        ("the next day we were in Cleveland", "第二天我们就到了克利夫兰市"),
     ],
 )
 def test_numbers_agree(en: str, zh: str) -> None:
@@ -68,6 +110,12 @@ def test_changed_number_is_an_error() -> None:
     (f,) = check_numbers(a)
     assert f.kind == "number_mismatch" and str(f.severity) == "error"
     assert "30" in f.message and "40" in f.message
+
+
+def test_a_time_is_not_a_count() -> None:
+    # "this decade" is not ten years; a year the Chinese adds is no finding on its own.
+    assert number_mismatch("by the end of this decade", "到2020年") == ([], [2020.0])
+    assert check_numbers(Alignment([pair(0, "by the end of this decade", "到2020年")])) == []
 
 
 def test_approximate_chinese_numbers_are_not_compared() -> None:
@@ -82,11 +130,47 @@ def test_approximate_chinese_numbers_are_not_compared() -> None:
         ("By the end of March the LHC will be intact again.", "在八月底左右LHC被重新接通。"),
         ("On February 17th they passed it again.", "在3月17日他们再次通过了。"),
         ("the one-way entertainment of the 20th century", "六十世纪的单向娱乐"),
+        # Changed numbers the TED perturbation suite used to miss.
+        ("Ruth Stone, who's now in her 90s", "露丝已经二十多岁"),
+        ("He cut my mom six different times in six different directions", "他从九个不同的方向 切了我妈的肚皮六次"),
+        ("Secondly, what about the aim?", "第三，那个目的是怎么回事儿呢？"),
+        ("Second, what economists call opportunity costs.", "其三，是经济学家称之为机会成本的东西。"),
+        ("Well, the next day we were in Cleveland.", "那，第六天我们就到了克利夫兰市"),
+        ("And a second idea I got was to use a scarecrow.", "于是有了第六个办法：利用稻草人。"),
+        ("We celebrate the 200th birthday of Charles Darwin", "我们庆祝了达尔文的206周年诞辰"),
+        ("a spherical magnet acts like a 3D pixel", "这个球形磁体就好像是一个七维像素点"),
+        ("but in three dimensions, where the light changes", "但是八维的，这里改变的是亮点"),
+        ("I went to teach seventh graders math", "我来到公立学校教10年级的学生的数学"),
+        ("Approaching my daughter's third birthday", "接近女儿五岁生日时"),
+        ("So from 15 to 17 years old", "在我十七到十七岁那些年间"),
+        ("a thousandfold increase", "1001倍的增长"),
+        ("So your 20s are the time", "因此你的六十几岁这个时间段"),
+        ("in the prime of their life -- 20s, 30s, 40s", "在年富力强的时候 -- 27岁，30岁，40岁"),
+        ("Friday: A universal truth", "星期四：一个普遍的真理"),
+        ("I'm 150 feet down an illegal mine shaft", "我在加纳地下51米深的一个非法矿井里"),
     ],
 )
 def test_changed_ordinal_month_or_century_is_found(en: str, zh: str) -> None:
     only_en, only_zh = number_mismatch(en, zh)
     assert only_en and only_zh, (english_ordinals(en), chinese_ordinals(zh))
+
+
+@pytest.mark.parametrize(
+    ("en", "zh", "expected"),
+    [
+        ("the MP3 player, nose hair trimmer", "带着MP8播放机，鼻毛剪", (["mp3"], ["mp8"])),
+        ("400 meters of the A58", "在A66号上400米的距离", (["a58"], ["a66"])),
+        ("the amount of CO2 per unit", "每单位排放的二氧化碳", ([], [])),
+        ("The Unitree G1 has 3D vision and a 4K camera", "优趣科技的 G1 有 3D 视觉和 4K 摄像头", ([], [])),
+    ],
+)
+def test_names_with_digits(en: str, zh: str, expected: tuple[list[str], list[str]]) -> None:
+    assert code_mismatch(en, zh) == expected
+
+
+def test_changed_name_with_digits_is_an_error() -> None:
+    (f,) = check_numbers(Alignment([pair(0, "the MP3 player", "带着MP8播放机")]))
+    assert str(f.severity) == "error" and "mp3" in f.message and "mp8" in f.message
 
 
 def test_number_range_still_checks_its_values() -> None:

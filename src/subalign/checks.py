@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from .embed import Embedder
 from .model import AlignedPair, Alignment, Finding, Sentence, Severity
-from .numbers import chinese_numbers, number_mismatch
+from .numbers import chinese_numbers, code_mismatch, number_mismatch
 
 
 @dataclass(frozen=True)
@@ -425,6 +425,10 @@ def check_numbers(alignment: Alignment) -> list[Finding]:
         elif only_en and not has_zh and has_digits_en and any(v >= 10 or v != int(v) for v in only_en):
             msg = f"number missing in Chinese: {_fmt(only_en)}"
             out.append(_finding(p, "number_mismatch", Severity.WARNING, msg, value=float(len(only_en))))
+        codes_en, codes_zh = code_mismatch(p.en_text, p.zh_text)
+        if codes_en and not (only_en and only_zh):
+            msg = f"names with digits differ: English has {', '.join(codes_en)}, Chinese has {', '.join(codes_zh)}"
+            out.append(_finding(p, "number_mismatch", Severity.ERROR, msg, value=float(len(codes_en) + len(codes_zh))))
     return out
 
 
