@@ -694,6 +694,9 @@ def code_mismatch(en: str, zh: str) -> tuple[list[str], list[str]]:
     for MP3 has.
     """
     e, z = _codes(en), _codes(zh)
-    if e - z and z - e:
-        return sorted(e - z), sorted(z - e)
+    # "231N" and "CS231N" name the same course: one written out in full.
+    only_e = {c for c in e if not any(c in d or d in c for d in z)}
+    only_z = {d for d in z if not any(c in d or d in c for c in e)}
+    if only_e and only_z:
+        return sorted(only_e), sorted(only_z)
     return [], []
