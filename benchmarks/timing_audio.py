@@ -117,7 +117,9 @@ def main() -> int:
             for t, s, x in zip(result.times, truth, sentences, strict=True)
             if x.lower().startswith(extra[0][1])
         )
-        print(f"CMU ARCTIC a0009 only ({len(arctic)}): median {statistics.median(arctic):.3f} s, max {arctic[-1]:.3f} s")
+        print(
+            f"CMU ARCTIC a0009 only ({len(arctic)}): median {statistics.median(arctic):.3f} s, max {arctic[-1]:.3f} s"
+        )
     print(
         f"{secs:.1f} s for {audio_min * 60:.0f} s of audio = {audio_min * 60 / secs:.1f}x real time (one process); "
         f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"

@@ -3,8 +3,18 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from subalign.align import AlignerConfig, align_texts, embed_windows, format_beads
+from subalign.align import (
+    AlignerConfig,
+    _refine_boundaries,
+    _Scorer,
+    align_texts,
+    calibrate,
+    embed_windows,
+    format_beads,
+)
 from subalign.model import Bead
 
 from conftest import TokenEmbedder
@@ -79,6 +89,55 @@ def test_either_side_empty(fake_embedder: TokenEmbedder) -> None:
         ((1,), ()),
     ]
     assert _beads(align_texts([], ["#1"], fake_embedder, src_chinese=False, tgt_chinese=True)) == [((), (0,))]
+
+
+def _scorer(en: list[str], zh: list[str], embedder: TokenEmbedder) -> _Scorer:
+    cfg = AlignerConfig()
+    sw, tw = embed_windows(en, embedder, cfg.max_side, " "), embed_windows(zh, embedder, cfg.max_side, "")
+    return _Scorer.build(sw, tw, [(1, 1)], cfg, calibrate(sw, tw, cfg))
+
+
+def test_boundary_pass_gives_a_short_sentence_back_to_its_bead(fake_embedder: TokenEmbedder) -> None:
+    # "#9" (like 事就这样成了 for "and it was so") belongs to the first English
+    # sentence; a DP that weighs big beads more may hand it to the second.
+    en = ["#0 #1 #9", "#2 #3"]
+    zh = ["#0 #1", "#9", "#2 #3"]
+    scorer = _scorer(en, zh, fake_embedder)
+    wrong = [((0,), (0,)), ((1,), (1, 2))]
+    assert _refine_boundaries(wrong, scorer, AlignerConfig()) == [((0,), (0, 1)), ((1,), (2,))]
+    assert _refine_boundaries(wrong, scorer, AlignerConfig(refine_max_move=0)) == wrong
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_boundary_pass_keeps_order_and_never_raises_the_distance(data: st.DataObject) -> None:
+    """Every unit stays in exactly one bead, in order, and the summed distance only falls."""
+    embedder = TokenEmbedder()
+    n = data.draw(st.integers(2, 9))
+    m = data.draw(st.integers(2, 9))
+    en = [f"#{data.draw(st.integers(0, 12))} #{i + 20}" for i in range(n)]
+    zh = [f"#{data.draw(st.integers(0, 12))}" for _ in range(m)]
+    scorer = _scorer(en, zh, embedder)
+    # A random monotone split of both sides into the same number of non-empty beads.
+    k = data.draw(st.integers(1, min(n, m)))
+    cuts_en = sorted(data.draw(st.sets(st.integers(1, n - 1), min_size=k - 1, max_size=k - 1))) if k > 1 else []
+    cuts_zh = sorted(data.draw(st.sets(st.integers(1, m - 1), min_size=k - 1, max_size=k - 1))) if k > 1 else []
+    bounds_en, bounds_zh = [0, *cuts_en, n], [0, *cuts_zh, m]
+    spans = [
+        (tuple(range(bounds_en[x], bounds_en[x + 1])), tuple(range(bounds_zh[x], bounds_zh[x + 1]))) for x in range(k)
+    ]
+    refined = _refine_boundaries(spans, scorer, AlignerConfig())
+    assert [i for s, _ in refined for i in s] == list(range(n))
+    assert [j for _, t in refined for j in t] == list(range(m))
+    assert all(s and t for s, t in refined)
+
+    def total(sp: list[tuple[tuple[int, ...], tuple[int, ...]]]) -> float | None:
+        ds = [scorer.bead_distance(s, t) for s, t in sp]
+        return None if any(d is None for d in ds) else sum(d for d in ds if d is not None)
+
+    before, after = total(spans), total(refined)
+    if before is not None:
+        assert after is not None and after <= before + 1e-9
 
 
 def test_format_beads_bertalign_convention() -> None:

@@ -14,6 +14,14 @@ Search is coarse-to-fine: the sequences are halved (averaging neighbouring
 vectors) until small, aligned exhaustively there, and the path is refined in
 a narrow band at each finer level, so time and memory grow linearly with
 document length.
+
+A last pass moves the boundary between each two neighbouring beads by up to
+``refine_max_move`` units on either side where that lowers the two beads'
+summed distance *without* the size factor.  The size factor decides how many
+beads there are; it also makes the DP push a short sentence ("事就这样成了。",
+"and it was so") into whichever neighbour is already large, and the
+unweighted distance puts it back where its meaning belongs (Bible strict F1
+0.963 -> 0.981, TED strict 0.916 -> 0.924; see benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -47,6 +55,8 @@ class AlignerConfig:
     per source unit, this many best targets are left out when measuring what
     unrelated pairs cost.  ``default_skip``: the skip cost of documents too
     small to calibrate (costs are normalised so unrelated text costs about 1).
+    ``refine_max_move``: how many units the boundary pass may move from a bead
+    to its neighbour (0 turns the pass off); ``refine_rounds``: passes at most.
     """
 
     max_bead: int = 5
@@ -61,6 +71,8 @@ class AlignerConfig:
     min_calibration_units: int = 12
     default_skip: float = 0.7
     seed: int = 1234
+    refine_max_move: int = 2
+    refine_rounds: int = 5
 
     def bead_types(self) -> list[tuple[int, int]]:
         types = [(1, 0), (0, 1)]
@@ -205,17 +217,33 @@ class _Scorer:
         }
         return cls(src, tgt, types, config, norm_src, norm_tgt, cal.skip, cal.log_ratio)
 
-    def pair_costs(self, a: int, b: int, i: IntArray, j: IntArray) -> npt.NDArray[np.float64]:
-        """Costs of beads with ``a`` source windows starting at ``i`` and ``b`` at ``j``."""
+    def distances(self, a: int, b: int, i: IntArray, j: IntArray) -> npt.NDArray[np.float64]:
+        """Normalised, length-penalised distances of ``a`` source windows at ``i`` to ``b`` target at ``j``."""
         x = self.src.vecs[a][i]
         y = self.tgt.vecs[b][j]
         cos = np.minimum(np.einsum("ij,ij->i", x, y).astype(np.float64), 1.0)
         dist = 2.0 * (1.0 - cos) / (self.norm_src[a][i] + self.norm_tgt[b][j])
         ratio = np.log((self.tgt.lengths[b][j] + 1.0) / (self.src.lengths[a][i] + 1.0)) - self.log_ratio
-        dist = dist * (1.0 + self.config.length_weight * np.abs(ratio))
+        out: npt.NDArray[np.float64] = dist * (1.0 + self.config.length_weight * np.abs(ratio))
+        return out
+
+    def pair_costs(self, a: int, b: int, i: IntArray, j: IntArray) -> npt.NDArray[np.float64]:
+        """Costs of beads with ``a`` source windows starting at ``i`` and ``b`` at ``j``."""
         # The small overhead breaks exact ties in favour of smaller beads.
-        cost: npt.NDArray[np.float64] = dist * float(a * b) ** self.config.size_exponent
+        cost: npt.NDArray[np.float64] = self.distances(a, b, i, j) * float(a * b) ** self.config.size_exponent
         return cost + _BEAD_OVERHEAD * (a * b - 1)
+
+    def bead_distance(self, src: tuple[int, ...], tgt: tuple[int, ...]) -> float | None:
+        """Distance of one bead of consecutive units, or None where no window that size exists."""
+        a, b = len(src), len(tgt)
+        if not a or not b or a not in self.src.vecs or b not in self.tgt.vecs:
+            return None
+        i, j = src[0], tgt[0]
+        # Scalar arithmetic of `distances` for one bead: this runs once per candidate move.
+        cos = min(float(self.src.vecs[a][i] @ self.tgt.vecs[b][j]), 1.0)
+        dist = 2.0 * (1.0 - cos) / (float(self.norm_src[a][i]) + float(self.norm_tgt[b][j]))
+        ratio = math.log((float(self.tgt.lengths[b][j]) + 1.0) / (float(self.src.lengths[a][i]) + 1.0)) - self.log_ratio
+        return dist * (1.0 + self.config.length_weight * abs(ratio))
 
     def cosine(self, a: int, b: int, i: int, j: int) -> float:
         return float(self.src.vecs[a][i] @ self.tgt.vecs[b][j])
@@ -385,12 +413,51 @@ def align_windows(
         points = _coarse_path(src.vecs[1], src.lengths[1], tgt.vecs[1], tgt.lengths[1], config)
         lo, hi = _band_around(points, n, m, config.band)
     path = _banded_dp(n, m, lo, hi, types, scorer)
-    beads = []
+    spans = []
     for i, j, t in path:
         a, b = types[t]
-        score = scorer.cosine(a, b, i - a, j - b) if a and b else None
-        beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), score))
-    return beads
+        spans.append((tuple(range(i - a, i)), tuple(range(j - b, j))))
+    spans = _refine_boundaries(spans, scorer, config)
+    return [Bead(s, t, scorer.cosine(len(s), len(t), s[0], t[0]) if s and t else None) for s, t in spans]
+
+
+Span = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+def _refine_boundaries(spans: list[Span], scorer: _Scorer, config: AlignerConfig) -> list[Span]:
+    """Move units between neighbouring non-null beads where their summed unweighted distance falls."""
+    spans = list(spans)
+    limit = config.refine_max_move
+    for _ in range(config.refine_rounds if limit else 0):
+        moved = False
+        for k in range(len(spans) - 1):
+            (s1, t1), (s2, t2) = spans[k], spans[k + 1]
+            if not (s1 and t1 and s2 and t2):
+                continue
+            d1, d2 = scorer.bead_distance(s1, t1), scorer.bead_distance(s2, t2)
+            if d1 is None or d2 is None:
+                continue
+            best, best_split = d1 + d2, None
+            cand: tuple[tuple[int, ...], ...]
+            for q in range(1, limit + 1):
+                for cand in (
+                    (s1, t1[:-q], s2, t1[-q:] + t2),
+                    (s1, t1 + t2[:q], s2, t2[q:]),
+                    (s1[:-q], t1, s1[-q:] + s2, t2),
+                    (s1 + s2[:q], t1, s2[q:], t2),
+                ):
+                    a1, b1, a2, b2 = cand
+                    if len(a1) + len(b1) > config.max_bead or len(a2) + len(b2) > config.max_bead:
+                        continue
+                    e1, e2 = scorer.bead_distance(a1, b1), scorer.bead_distance(a2, b2)
+                    if e1 is not None and e2 is not None and e1 + e2 < best:
+                        best, best_split = e1 + e2, cand
+            if best_split:
+                spans[k], spans[k + 1] = (best_split[0], best_split[1]), (best_split[2], best_split[3])
+                moved = True
+        if not moved:
+            break
+    return spans
 
 
 def joiner_for(lang_is_chinese: bool) -> str:
