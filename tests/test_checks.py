@@ -3,6 +3,8 @@ from __future__ import annotations
 import pytest
 
 from subalign.checks import (
+    CheckThresholds,
+    _missing_clause,
     alignment_gate,
     check_additions,
     check_entities,
@@ -297,3 +299,44 @@ def test_chinese_that_renders_another_sentence_is_reported() -> None:
     (f,) = check_misplaced(Alignment(pairs), TokenEmbedder())
     assert f.en == (9,) and f.zh == (9,) and str(f.severity) == "warning"
     assert "#3 is what we said." in f.message
+
+
+_MARKET = (
+    "We went to the market in the morning, we bought fresh fish and vegetables, "
+    "and then we visited my grandmother in the hospital."
+)
+
+
+def test_missing_clause_is_named(use_embedder) -> None:  # type: ignore[no-untyped-def]
+    """The real model finds the English clause a shortened Chinese leaves out."""
+    short = pair(0, _MARKET, "我们早上去了市场，然后去医院看望了我的外婆。")
+    full = pair(0, _MARKET, "我们早上去了市场，买了新鲜的鱼和蔬菜，然后去医院看望了我的外婆。")
+    clause, own, others = _missing_clause(short, use_embedder) or ("", 0.0, 0.0)
+    assert clause.startswith("we bought fresh fish")
+    assert others - own > CheckThresholds().partial_clause_gap
+    _, own_full, others_full = _missing_clause(full, use_embedder) or ("", 0.0, 0.0)
+    assert others_full - own_full < others - own
+    robot = pair(
+        0,
+        "The robot learned to fold laundry in two weeks, which surprised the whole team, "
+        "but it still cannot open a door.",
+        "这个机器人两周就学会了叠衣服，但它仍然打不开门。",
+    )
+    assert (_missing_clause(robot, use_embedder) or ("",))[0].startswith("which surprised")
+
+
+def test_partial_omission_names_the_clause_when_a_model_is_given(fake_embedder) -> None:  # type: ignore[no-untyped-def]
+    """Somewhat short Chinese is tested clause by clause; the finding quotes the missing clause."""
+    pairs = []
+    for k in range(12):
+        n = 4 + k % 5  # lengths vary as a translation's do
+        en = f"Sentence #{k} about topic {'very ' * n}clearly, told at an even pace #{k + 100}."
+        pairs.append(pair(k, en, f"关于{'非常' * n}{'清楚' * (k % 3)}话题的句子#{k}，讲得平稳#{k + 100}。"))
+    # The Chinese leaves out the middle clause (#77): robust length z about -2.9,
+    # short enough to test, not short enough to report on length alone.
+    en = "Sentence #12 about topic very very very clearly, a middle clause #77, told at an even pace #112."
+    pairs.append(pair(12, en, f"关于{'非常' * 4}话题的句子#12，讲得平稳#112。"))
+    found = [f for f in check_length_ratio(Alignment(pairs), embedder=fake_embedder) if f.kind == "partial_omission"]
+    assert [f.en for f in found] == [(12,)]
+    assert '"a middle clause #77,"' in found[0].message
+    assert not [f for f in check_length_ratio(Alignment(pairs)) if f.kind == "partial_omission"]

@@ -42,6 +42,12 @@ class CheckThresholds:
     pair that seems untranslated is a warning from this many words on (and
     shorter ones are not tested for misplaced Chinese).
     ``misplaced_margin``, ``misplaced_min_distance``: see `check_misplaced`.
+    ``partial_omission_z``: Chinese this many robust deviations shorter than
+    the document's usual length ratio is a partial omission when no model is
+    at hand; with one, ``partial_length_alone_z`` is enough on its own, and
+    from ``partial_clause_z`` on the pair is tested clause by clause: its
+    weakest English clause must match the Chinese ``partial_clause_gap``
+    worse than its other clauses (median) to be reported.
     ``gate_min_median_margin``: the document's median pair score must exceed
     its 10th percentile of scores by this much, else the model cannot tell
     translations from non-translations in this document.
@@ -53,6 +59,9 @@ class CheckThresholds:
     min_pairs_for_calibration: int = 8
     length_ratio_z: float = 4.0
     partial_omission_z: float = 3.0
+    partial_length_alone_z: float = 3.5
+    partial_clause_z: float = 2.0
+    partial_clause_gap: float = 0.25
     merged_gain: float = 0.0
     merged_own_quantile: float = 0.1
     length_min_chars: int = 40
@@ -274,7 +283,7 @@ def run_checks(
         + check_numbers(alignment)
         + check_entities(alignment)
         + check_untranslated(alignment)
-        + check_length_ratio(alignment, thresholds)
+        + check_length_ratio(alignment, thresholds, embedder)
     )
     return sorted(findings, key=lambda f: (f.severity.rank, f.section, f.en[:1] or f.zh[:1]))
 
@@ -559,23 +568,84 @@ def check_untranslated(alignment: Alignment, min_words: int = 4) -> list[Finding
     return out
 
 
-def check_length_ratio(alignment: Alignment, thresholds: CheckThresholds | None = None) -> list[Finding]:
+# Spoken fillers a translation usually leaves out; they do not count towards
+# the length the Chinese is expected to match.
+_EN_FILLERS = re.compile(
+    r"\b(?:you know|i mean|kind of|sort of|like|um|uh|so|well|actually|really|just|basically)\b,?\s*", re.I
+)
+
+
+def _en_length(text: str) -> float:
+    """Letters and digits of the English, fillers left out."""
+    return max(1.0, float(sum(c.isalnum() for c in _EN_FILLERS.sub(" ", text))))
+
+
+def _zh_length(text: str) -> float:
+    """Chinese characters, plus Latin letters and digits at 2.5 to one (a Latin name is not a Chinese word)."""
+    han = sum("\u4e00" <= c <= "\u9fff" for c in text)
+    latin = sum(c.isascii() and c.isalnum() for c in text)
+    return max(1.0, han + latin / 2.5)
+
+
+_EN_CLAUSE_SPLIT = re.compile(r"(?<=[,;:])\s+|\s+(?:--|—|–)\s+")
+_ZH_CLAUSE_SPLIT = re.compile(r"(?<=[，、；：。！？,;:])|\s+|——|--")
+
+
+def _missing_clause(pair: AlignedPair, embedder: Embedder) -> tuple[str, float, float] | None:
+    """The English clause of ``pair`` that matches its Chinese worst: (clause, its match, the others' median).
+
+    Each English clause (split at , ; : and dashes, at least 3 words) is
+    matched against every Chinese clause and the whole Chinese; None when
+    the English has fewer than two such clauses.
+    """
+    en = [c.strip() for c in _EN_CLAUSE_SPLIT.split(pair.en_text) if len(c.split()) >= 3]
+    zh = [c.strip() for c in _ZH_CLAUSE_SPLIT.split(pair.zh_text) if len(c.strip()) >= 2]
+    if len(en) < 2 or not zh:
+        return None
+    best = (embedder.encode(en) @ embedder.encode([*zh, pair.zh_text]).T).max(axis=1)
+    k = int(best.argmin())
+    others = [float(x) for i, x in enumerate(best) if i != k]
+    return en[k], float(best[k]), statistics.median(others)
+
+
+def check_length_ratio(
+    alignment: Alignment, thresholds: CheckThresholds | None = None, embedder: Embedder | None = None
+) -> list[Finding]:
     """Pairs whose Chinese is far shorter or longer than this document's translations usually are.
 
     Unusually short Chinese for a long English sentence is reported as a
     partial omission (a clause left out); unusually long Chinese as a length
-    outlier (padding, or an alignment that swallowed a neighbour).
+    outlier (padding, or an alignment that swallowed a neighbour).  With
+    ``embedder``, somewhat short Chinese is tested clause by clause and the
+    finding names the English clause that seems missing.
     """
     th = thresholds or CheckThresholds()
+    length_alone = th.partial_omission_z if embedder is None else th.partial_length_alone_z
     pairs = [p for p in alignment.pairs if p.en and p.zh and len(p.en_text) >= th.length_min_chars]
     if len(pairs) < th.min_pairs_for_calibration:
         return []
-    logs = [math.log(len(p.zh_text) / len(p.en_text)) for p in pairs]
+    logs = [math.log(_zh_length(p.zh_text) / _en_length(p.en_text)) for p in pairs]
     median, sigma = _robust_stats(logs)
     out = []
     for p, x in zip(pairs, logs, strict=True):
         z = (x - median) / sigma
-        if z < -th.partial_omission_z:
+        missing = (
+            _missing_clause(p, embedder) if embedder is not None and -length_alone <= z < -th.partial_clause_z else None
+        )
+        if missing is not None and missing[2] - missing[1] > th.partial_clause_gap:
+            clause, own, others = missing
+            out.append(
+                _finding(
+                    p,
+                    "partial_omission",
+                    Severity.WARNING,
+                    f'English clause may be missing from the Chinese: "{clause}" (matches it {own:.2f}, '
+                    f"the other clauses {others:.2f}; Chinese short for its English, robust z {z:+.1f})",
+                    value=round(others - own, 4),
+                    threshold=th.partial_clause_gap,
+                )
+            )
+        elif z < -length_alone:
             out.append(
                 _finding(
                     p,
@@ -583,7 +653,7 @@ def check_length_ratio(alignment: Alignment, thresholds: CheckThresholds | None 
                     Severity.WARNING,
                     f"Chinese unusually short for its English (robust z {z:+.1f}): part may be missing",
                     value=round(z, 2),
-                    threshold=-th.partial_omission_z,
+                    threshold=-length_alone,
                 )
             )
         elif z > th.length_ratio_z:
