@@ -587,14 +587,14 @@ def _zh_length(text: str) -> float:
     return max(1.0, han + latin / 2.5)
 
 
-_EN_CLAUSE_SPLIT = re.compile(r"(?<=[,;:])\s+|\s+(?:--|—|–)\s+")
+_EN_CLAUSE_SPLIT = re.compile(r"(?<=[,;:.!?])\s+|\s+(?:--|—|–)\s+")
 _ZH_CLAUSE_SPLIT = re.compile(r"(?<=[，、；：。！？,;:])|\s+|——|--")
 
 
 def _missing_clause(pair: AlignedPair, embedder: Embedder) -> tuple[str, float, float] | None:
     """The English clause of ``pair`` that matches its Chinese worst: (clause, its match, the others' median).
 
-    Each English clause (split at , ; : and dashes, at least 3 words) is
+    Each English clause (split at , ; : . ! ? and dashes, at least 3 words) is
     matched against every Chinese clause and the whole Chinese; None when
     the English has fewer than two such clauses.
     """
