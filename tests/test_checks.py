@@ -241,6 +241,15 @@ def test_low_similarity_is_calibrated_on_the_document() -> None:
     assert check_low_similarity(Alignment([*low, probe])) == []
 
 
+def test_low_similarity_of_a_short_sentence_is_information() -> None:
+    high = [pair(i, f"s{i}", f"z{i}", 0.86 + 0.001 * (i % 5)) for i in range(20)]
+    short = pair(98, "Spread the word.", "尽可能多的人。", 0.17)
+    long = pair(99, "It expands in winter and contracts in summer, like a lung.", "冬天心脏舒张，夏天心脏收缩", 0.17)
+    found = {f.en: f for f in check_low_similarity(Alignment([*high, short, long]))}
+    assert str(found[(98,)].severity) == "info" and "short sentence" in found[(98,)].message
+    assert str(found[(99,)].severity) == "warning"
+
+
 def test_length_ratio_outlier() -> None:
     pairs = [pair(i, "This sentence has a fairly ordinary length here.", "这个句子的长度相当普通。") for i in range(12)]
     pairs.append(pair(50, "This sentence has a fairly ordinary length here.", "短。"))

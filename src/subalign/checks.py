@@ -29,7 +29,10 @@ class CheckThresholds:
     """Every limit the checks and the gate use, in one place.
 
     ``low_similarity_z``: a 1-1 or m:n pair whose score lies this many robust
-    standard deviations below the document's median is reported.
+    standard deviations below the document's median is reported; as
+    information only when its English is shorter than
+    ``low_similarity_min_words`` words (the embedding of "Spread the word." or
+    "And I said, 'Yes.'" says little about a free rendering of it).
     ``gate_max_unaligned_share``: more than this share of sentences (either
     language) left unaligned means the alignment itself is suspect.
     ``length_ratio_z``: a pair (English of at least ``length_min_chars``)
@@ -54,6 +57,7 @@ class CheckThresholds:
     """
 
     low_similarity_z: float = 3.5
+    low_similarity_min_words: int = 5
     gate_max_unaligned_share: float = 0.2
     gate_min_median_margin: float = 0.05
     min_pairs_for_calibration: int = 8
@@ -128,10 +132,12 @@ def check_low_similarity(alignment: Alignment, thresholds: CheckThresholds | Non
         assert p.score is not None
         if p.score < limit:
             message = f"meaning may differ: similarity {p.score:.3f} is far below this document's median {median:.3f}"
+            short = len(p.en_text.split()) < th.low_similarity_min_words
+            severity = Severity.INFO if short else Severity.WARNING
+            if short:
+                message += " (a short sentence: a weak signal)"
             out.append(
-                _finding(
-                    p, "low_similarity", Severity.WARNING, message, value=round(p.score, 4), threshold=round(limit, 4)
-                )
+                _finding(p, "low_similarity", severity, message, value=round(p.score, 4), threshold=round(limit, 4))
             )
     return out
 
