@@ -48,9 +48,10 @@ class CheckThresholds:
     ``partial_omission_z``: Chinese this many robust deviations shorter than
     the document's usual length ratio is a partial omission when no model is
     at hand; with one, ``partial_length_alone_z`` is enough on its own, and
-    from ``partial_clause_z`` on the pair is tested clause by clause: its
-    weakest English clause must match the Chinese ``partial_clause_gap``
-    worse than its other clauses (median) to be reported.
+    from ``partial_clause_z`` on the pair is tested clause by clause: the
+    English clause that matches the Chinese worst is reported when the pair
+    matches better without it (by more than ``merged_gain``, the same test
+    `check_merged` applies to whole sentences).
     ``gate_min_median_margin``: the document's median pair score must exceed
     its 10th percentile of scores by this much, else the model cannot tell
     translations from non-translations in this document.
@@ -65,7 +66,6 @@ class CheckThresholds:
     partial_omission_z: float = 3.0
     partial_length_alone_z: float = 3.5
     partial_clause_z: float = 2.0
-    partial_clause_gap: float = 0.25
     merged_gain: float = 0.0
     merged_own_quantile: float = 0.1
     length_min_chars: int = 40
@@ -598,20 +598,23 @@ _ZH_CLAUSE_SPLIT = re.compile(r"(?<=[，、；：。！？,;:])|\s+|——|--")
 
 
 def _missing_clause(pair: AlignedPair, embedder: Embedder) -> tuple[str, float, float] | None:
-    """The English clause of ``pair`` that matches its Chinese worst: (clause, its match, the others' median).
+    """The English clause of ``pair`` its Chinese seems to leave out: (clause, similarity with it, without it).
 
     Each English clause (split at , ; : . ! ? and dashes, at least 3 words) is
-    matched against every Chinese clause and the whole Chinese; None when
-    the English has fewer than two such clauses.
+    matched against every Chinese clause and the whole Chinese; the one that
+    matches worst is taken out of the English, and the pair's similarity is
+    measured with and without it.  None when the English has fewer than two
+    such clauses.
     """
     en = [c.strip() for c in _EN_CLAUSE_SPLIT.split(pair.en_text) if len(c.split()) >= 3]
     zh = [c.strip() for c in _ZH_CLAUSE_SPLIT.split(pair.zh_text) if len(c.strip()) >= 2]
     if len(en) < 2 or not zh:
         return None
-    best = (embedder.encode(en) @ embedder.encode([*zh, pair.zh_text]).T).max(axis=1)
-    k = int(best.argmin())
-    others = [float(x) for i, x in enumerate(best) if i != k]
-    return en[k], float(best[k]), statistics.median(others)
+    zh_vecs = embedder.encode([*zh, pair.zh_text])
+    clause = en[int((embedder.encode(en) @ zh_vecs.T).max(axis=1).argmin())]
+    rest = " ".join(pair.en_text.replace(clause, " ").split())
+    whole, without = embedder.encode([pair.en_text, rest]) @ zh_vecs[-1]
+    return clause, float(whole), float(without)
 
 
 def check_length_ratio(
@@ -638,17 +641,17 @@ def check_length_ratio(
         missing = (
             _missing_clause(p, embedder) if embedder is not None and -length_alone <= z < -th.partial_clause_z else None
         )
-        if missing is not None and missing[2] - missing[1] > th.partial_clause_gap:
-            clause, own, others = missing
+        if missing is not None and missing[2] - missing[1] > th.merged_gain:
+            clause, whole, without = missing
             out.append(
                 _finding(
                     p,
                     "partial_omission",
                     Severity.WARNING,
-                    f'English clause may be missing from the Chinese: "{clause}" (matches it {own:.2f}, '
-                    f"the other clauses {others:.2f}; Chinese short for its English, robust z {z:+.1f})",
-                    value=round(others - own, 4),
-                    threshold=th.partial_clause_gap,
+                    f'English clause may be missing from the Chinese: "{clause}" (the pair matches better '
+                    f"without it, {without:.2f} vs {whole:.2f}; Chinese short for its English, robust z {z:+.1f})",
+                    value=round(without - whole, 4),
+                    threshold=th.merged_gain,
                 )
             )
         elif z < -length_alone:
