@@ -100,6 +100,8 @@ def pair(k: int, en: str, zh: str, score: float | None = 0.8) -> AlignedPair:
         ("Imagine you're the quarterback.", "想像自己是个四分卫"),
         ("in a three-dimensional world", "在三维世界里"),
         ("the next day we were in Cleveland", "第二天我们就到了克利夫兰市"),
+        ("your imaginary friend, 300, 400, 500 times", "你臆想中的朋友 300，400，500次"),
+        ("over 100,000 base pairs", "超过 100，000基本对"),
     ],
 )
 def test_numbers_agree(en: str, zh: str) -> None:

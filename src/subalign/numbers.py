@@ -91,7 +91,9 @@ _ZH_DIGITS = {
 }
 _ZH_SMALL = {"十": 10, "百": 100, "千": 1000}
 # A number: Arabic digits (thousands separated by , or ，) and/or Chinese numerals, with 万/亿 anywhere.
-_ZH_NUM = re.compile(r"(?:\d{1,3}(?:[,，]\d{3})+|\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿])+")
+# Thousands are separated by "," or, as some translations write them, by "，000"
+# ("100，000"); "300，400，500次" is a list, not 300400500.
+_ZH_NUM = re.compile(r"(?:\d{1,3}(?:(?:,\d{3}|，000)(?!\d))+|\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿])+")
 
 
 def _norm(v: float) -> float:
@@ -277,7 +279,7 @@ def _below_wan(run: str) -> float | None:
 
 def _zh_numeral(run: str) -> float | None:
     """Value of a Chinese number: "七千万" 7e7, "1万3千" 13000, "两千五百万" 2.5e7, "35亿" 3.5e9."""
-    run = re.sub(r"(?<=\d)[,，](?=\d{3})", "", run)
+    run = re.sub(r"(?<=\d),(?=\d{3})|(?<=\d)，(?=000)", "", run)
     if "亿" in run:
         high, _, low = run.partition("亿")
         h, rest = _zh_numeral(high or "一"), _zh_numeral(low)
