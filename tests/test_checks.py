@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from subalign.checks import (
     _missing_clause,
@@ -355,3 +357,22 @@ def test_partial_omission_names_the_clause_when_a_model_is_given(fake_embedder) 
     assert [f.en for f in found] == [(12,)]
     assert '"a middle clause #77,"' in found[0].message
     assert not [f for f in check_length_ratio(Alignment(pairs)) if f.kind == "partial_omission"]
+
+
+_EN_PIECES = [*"0123456789.,-'/ %", "one ", "two ", "hundred ", "thousand ", "and ", "a ", "half ", "dozen "]
+_EN_PIECES += ["percent ", "feet ", "degrees ", "th ", "D ", "A", "Friday ", "next day ", "III ", "Napoleon "]
+_EN_PIECES += ["fold ", "twenty", "something ", "decade ", "s"]
+_ZH_CHARS = "0123456789.,，、零〇一二两三四五六七八九十百千万亿几多来半分之周年岁个第其维世月日号%％米度上成数好AaDd "
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_EN_PIECES), max_size=30).map("".join),
+    st.text(alphabet=_ZH_CHARS, max_size=30),
+)
+def test_number_reader_takes_any_text(en: str, zh: str) -> None:
+    """Odd runs of digits, numerals and units never break the number check; results are sorted and disjoint."""
+    only_en, only_zh = number_mismatch(en, zh)
+    assert only_en == sorted(only_en) and only_zh == sorted(only_zh)
+    codes_en, codes_zh = code_mismatch(en, zh)
+    assert not set(codes_en) & set(codes_zh)
