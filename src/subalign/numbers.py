@@ -11,8 +11,12 @@ and in idioms ("one of them", "一些", "一直") far more often than as counts.
 
 Ordinals, months, days and centuries ("fourth", "March", "17th", "20th
 century"; 第四, 三月, 17日, 20世纪) are a second kind of value, compared when
-both sides have some.  Approximate Chinese numbers (一两, 三四十, 十几, 几千)
-are ranges or left out.
+both sides have some.  Approximate Chinese numbers are ranges (一两, 三四十,
+十四五) or intervals (几百 100-999, 上万, 二十多 20-29) that an English value
+may fall in.  Halves (两年半), fractions (三分之一), percent against a
+decimal or a fraction, and imperial measures against their rounded metric
+value ("150 feet", 50米) are read too.  Names made of letters and digits
+("MP3", "A58") are compared as names by `code_mismatch`, not as numbers.
 """
 
 from __future__ import annotations
