@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -106,6 +107,16 @@ def test_boundary_pass_gives_a_short_sentence_back_to_its_bead(fake_embedder: To
     wrong = [((0,), (0,)), ((1,), (1, 2))]
     assert _refine_boundaries(wrong, scorer, AlignerConfig()) == [((0,), (0, 1)), ((1,), (2,))]
     assert _refine_boundaries(wrong, scorer, AlignerConfig(refine_max_move=0)) == wrong
+
+
+def test_bead_distance_is_the_dp_distance(fake_embedder: TokenEmbedder) -> None:
+    """The boundary pass's scalar distance must equal the vectorised one the DP uses."""
+    en = [f"#{i} and #{i + 1} here" for i in range(8)]
+    zh = [f"#{i}#{i + 3}" for i in range(9)]
+    scorer = _scorer(en, zh, fake_embedder)
+    for a, b, i, j in [(1, 1, 0, 0), (2, 1, 3, 4), (1, 3, 5, 2), (4, 1, 4, 8), (3, 2, 0, 6)]:
+        vectorised = scorer.distances(a, b, np.array([i]), np.array([j]))[0]
+        assert scorer.bead_distance(tuple(range(i, i + a)), tuple(range(j, j + b))) == pytest.approx(vectorised)
 
 
 @settings(max_examples=40, deadline=None)
