@@ -152,6 +152,7 @@ def test_approximate_chinese_numbers_are_not_compared() -> None:
         ("So your 20s are the time", "因此你的六十几岁这个时间段"),
         ("in the prime of their life -- 20s, 30s, 40s", "在年富力强的时候 -- 27岁，30岁，40岁"),
         ("Friday: A universal truth", "星期四：一个普遍的真理"),
+        ("Friday: five words for you", "星期四：几个字给你"),
         ("I'm 150 feet down an illegal mine shaft", "我在加纳地下51米深的一个非法矿井里"),
     ],
 )
@@ -167,6 +168,7 @@ def test_changed_ordinal_month_or_century_is_found(en: str, zh: str) -> None:
         ("400 meters of the A58", "在A66号上400米的距离", (["a58"], ["a66"])),
         ("the amount of CO2 per unit", "每单位排放的二氧化碳", ([], [])),
         ("I taught 231N at Stanford and GPT4", "我在斯坦福大学教授过 CS231N 和 GPT5", (["gpt4"], ["gpt5"])),
+        ("not only as AED4EU, but also AED4US", "不仅仅是AED5U 还有aed4.us", (["aed4eu", "aed4us"], ["aed4", "aed5u"])),
         ("The Unitree G1 has 3D vision and a 4K camera", "优趣科技的 G1 有 3D 视觉和 4K 摄像头", ([], [])),
     ],
 )

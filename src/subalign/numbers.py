@@ -564,22 +564,19 @@ def number_mismatch(en: str, zh: str) -> tuple[list[float], list[float]]:
     one 6 too few in the Chinese, and the 9 in its place.
     """
     ec, zc = english_numbers(en), chinese_numbers(zh)
-    e, z = set(ec), set(zc)
-    only_en, only_zh = e - z, z - e
-    # Ordinals, months and centuries are compared when both sides have some;
-    # a value found on the other side as either kind counts as found ("June 1"
-    # has the cardinal 1, "6月1日" the day 1).
-    e_ord, z_ord = set(english_ordinals(en)), set(chinese_ordinals(zh))
-    if e_ord and z_ord:
-        only_en |= e_ord - z_ord
-        only_zh |= z_ord - e_ord
-    only_en -= z | z_ord
-    only_zh -= e | e_ord
-    e_all, z_all = ec + english_ordinals(en), zc + chinese_ordinals(zh)
-    if only_zh and not only_en:
-        only_en = {v for v in e if ec[v] > z_all[v]}
-    elif only_en and not only_zh:
-        only_zh = {v for v in z if zc[v] > e_all[v]}
+    eo, zo = english_ordinals(en), chinese_ordinals(zh)
+    e, z, e_ord, z_ord = set(ec), set(zc), set(eo), set(zo)
+    # A value found on the other side as either kind counts as found ("June 1"
+    # has the cardinal 1, "6月1日" the day 1).  Ordinals, months and centuries
+    # are compared when both sides have some.
+    only_en, only_zh = e - z - z_ord, z - e - e_ord
+    ord_en, ord_zh = (e_ord - z_ord - z, z_ord - e_ord - e) if e_ord and z_ord else (set(), set())
+    if (only_zh or ord_zh) and not (only_en or ord_en):
+        only_en = {v for v in e if ec[v] > zc[v] + zo[v]}
+    elif (only_en or ord_en) and not (only_zh or ord_zh):
+        only_zh = {v for v in z if zc[v] > ec[v] + eo[v]}
+    # The rest reads cardinals only: an approximate 几个 may stand for "five
+    # words", not for "Friday".
     en_pct, zh_pct = _english_percents(en), _chinese_percents(zh)
     zh_fractions = _chinese_fraction_values(zh)
     for v in list(only_en):
@@ -611,7 +608,7 @@ def number_mismatch(en: str, zh: str) -> tuple[list[float], list[float]]:
         if near:
             only_en -= near
             only_zh.discard(base)
-    return sorted(only_en), sorted(only_zh)
+    return sorted(only_en | ord_en), sorted(only_zh | ord_zh)
 
 
 _EN_PERCENT = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?|[a-z]+)\s*(?:%|percent\b|per cent\b)", re.I)
@@ -692,6 +689,12 @@ def _codes(text: str) -> set[str]:
     return {m.group(0).lower() for m in _ALNUM_NAME.finditer(text) if not _MEASURE.fullmatch(m.group(0))}
 
 
+def _same_code(a: str, b: str) -> bool:
+    """Whether two names with digits are one: "231n" and "cs231n" (letters put in front); not "aed4" and "aed4eu"."""
+    short, long = sorted((a, b), key=len)
+    return a == b or (long.endswith(short) and long[: len(long) - len(short)].isalpha())
+
+
 def code_mismatch(en: str, zh: str) -> tuple[list[str], list[str]]:
     """Names made of letters and digits ("A58", "MP3", "CS231N") that differ between the languages.
 
@@ -700,9 +703,8 @@ def code_mismatch(en: str, zh: str) -> tuple[list[str], list[str]]:
     for MP3 has.
     """
     e, z = _codes(en), _codes(zh)
-    # "231N" and "CS231N" name the same course: one written out in full.
-    only_e = {c for c in e if not any(c in d or d in c for d in z)}
-    only_z = {d for d in z if not any(c in d or d in c for c in e)}
+    only_e = {c for c in e if not any(_same_code(c, d) for d in z)}
+    only_z = {d for d in z if not any(_same_code(c, d) for c in e)}
     if only_e and only_z:
         return sorted(only_e), sorted(only_z)
     return [], []
