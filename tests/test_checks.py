@@ -153,6 +153,9 @@ def test_approximate_chinese_numbers_are_not_compared() -> None:
         ("in the prime of their life -- 20s, 30s, 40s", "在年富力强的时候 -- 27岁，30岁，40岁"),
         ("Friday: A universal truth", "星期四：一个普遍的真理"),
         ("Friday: five words for you", "星期四：几个字给你"),
+        ("over the millennia, until roughly our year 2000 AD", "几千年来，直到大约公元2010年"),
+        ("the engine failed to start for six hours", "海盗来了几次，引擎熄火，7个小时无法启动"),
+        ("into a space holding a third disk and release the third disk", "那里有第二个圆盘， 并把第三个圆盘解放出来"),
         ("I'm 150 feet down an illegal mine shaft", "我在加纳地下51米深的一个非法矿井里"),
     ],
 )

@@ -573,8 +573,10 @@ def number_mismatch(en: str, zh: str) -> tuple[list[float], list[float]]:
     ord_en, ord_zh = (e_ord - z_ord - z, z_ord - e_ord - e) if e_ord and z_ord else (set(), set())
     if (only_zh or ord_zh) and not (only_en or ord_en):
         only_en = {v for v in e if ec[v] > zc[v] + zo[v]}
+        ord_en = {v for v in e_ord if z_ord and eo[v] > zo[v] + zc[v]}
     elif (only_en or ord_en) and not (only_zh or ord_zh):
         only_zh = {v for v in z if zc[v] > ec[v] + eo[v]}
+        ord_zh = {v for v in z_ord if e_ord and zo[v] > eo[v] + ec[v]}
     # The rest reads cardinals only: an approximate 几个 may stand for "five
     # words", not for "Friday".
     en_pct, zh_pct = _english_percents(en), _chinese_percents(zh)
@@ -602,12 +604,15 @@ def number_mismatch(en: str, zh: str) -> tuple[list[float], list[float]]:
             only_en -= allowed
         elif not e & allowed:
             only_zh.add(max(allowed))
-    for base, low, high in chinese_approximations(zh):
-        # "10,000 parodies" against 上万个, "25 years" against 二十多年
-        near = {v for v in only_en if low <= v < high}
-        if near:
-            only_en -= near
-            only_zh.discard(base)
+    approximate = chinese_approximations(zh)
+    if not only_zh - {base for base, _, _ in approximate}:
+        # "10,000 parodies" against 上万个, "25 years" against 二十多年; but
+        # "2000 AD" against 公元2010年 is a changed number even beside 几千年.
+        for base, low, high in approximate:
+            near = {v for v in only_en if low <= v < high}
+            if near:
+                only_en -= near
+                only_zh.discard(base)
     return sorted(only_en | ord_en), sorted(only_zh | ord_zh)
 
 
