@@ -170,6 +170,8 @@ def test_changed_ordinal_month_or_century_is_found(en: str, zh: str) -> None:
         ("the MP3 player, nose hair trimmer", "带着MP8播放机，鼻毛剪", (["mp3"], ["mp8"])),
         ("400 meters of the A58", "在A66号上400米的距离", (["a58"], ["a66"])),
         ("the amount of CO2 per unit", "每单位排放的二氧化碳", ([], [])),
+        ("Sunlight and CO2 is one method", "阳光和四氧化碳是其中一个方法", (["co2"], ["co4"])),
+        ("carbon dioxide and CO emissions", "二氧化碳和一氧化碳排放", ([], [])),
         ("I taught 231N at Stanford and GPT4", "我在斯坦福大学教授过 CS231N 和 GPT5", (["gpt4"], ["gpt5"])),
         ("not only as AED4EU, but also AED4US", "不仅仅是AED5U 还有aed4.us", (["aed4eu", "aed4us"], ["aed4", "aed5u"])),
         ("The Unitree G1 has 3D vision and a 4K camera", "优趣科技的 G1 有 3D 视觉和 4K 摄像头", ([], [])),

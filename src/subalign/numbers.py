@@ -690,8 +690,17 @@ def english_conversions(text: str) -> dict[float, list[float]]:
     return out
 
 
+# Oxides by their Chinese names: 二氧化碳 is CO2, 一氧化碳 CO, 二氧化硫 SO2.
+_ZH_OXIDE = re.compile(r"([一二三四五六七八九]?)氧化([碳硫氮])")
+_OXIDE_ELEMENT = {"碳": "c", "硫": "s", "氮": "n"}
+
+
 def _codes(text: str) -> set[str]:
-    return {m.group(0).lower() for m in _ALNUM_NAME.finditer(text) if not _MEASURE.fullmatch(m.group(0))}
+    codes = {m.group(0).lower() for m in _ALNUM_NAME.finditer(text) if not _MEASURE.fullmatch(m.group(0))}
+    for m in _ZH_OXIDE.finditer(text):
+        count = _ZH_DIGITS.get(m.group(1), 1)
+        codes.add(_OXIDE_ELEMENT[m.group(2)] + "o" + (str(count) if count > 1 else ""))
+    return codes
 
 
 def _same_code(a: str, b: str) -> bool:
