@@ -179,7 +179,7 @@ def english_numbers(text: str) -> Counter[float]:
             "dozen",
         ):
             # "a billion", "billions of", "a decade", "a dozen": the scale alone
-            if tok == "decade" and (i == 0 or tokens[i - 1].lower() not in ("a", "one")):
+            if tok == "decade" and i > 0 and tokens[i - 1].lower() in ("this", "that"):
                 i += 1  # "this decade" is a time, not ten years
                 continue
             value = float(_EN_SCALES[tok.rstrip("s")] if tok != "decades" else 10)
@@ -496,12 +496,17 @@ def chinese_ordinals(text: str) -> Counter[float]:
     return out
 
 
+def _digits(value: float) -> str:
+    """A value written back as plain digits for the numeral reader: 1e6 -> "1000000", 2.5 -> "2.5"."""
+    return str(int(value)) if value == int(value) else f"{value:f}".rstrip("0")
+
+
 def _fraction(m: re.Match[str]) -> str:
     """三分之二 -> its denominator and numerator, as "two thirds" has 2 and the ordinal 3."""
     den, num = _zh_numeral(m.group(1)), _zh_numeral(m.group(2))
     if not den or num is None:
         return m.group(0)
-    return "、" + "、".join([f"{den:g}"] + ([f"{num:g}"] if num != 1 else [])) + "、"
+    return "、" + "、".join([_digits(den)] + ([_digits(num)] if num != 1 else [])) + "、"
 
 
 def _chinese_fraction_values(text: str) -> dict[float, set[float]]:
@@ -516,7 +521,7 @@ def _chinese_fraction_values(text: str) -> dict[float, set[float]]:
 
 def _half(m: re.Match[str]) -> str:
     value = _zh_numeral(m.group(1))
-    return m.group(0) if value is None else f"、{value + 0.5:g}{m.group(2)}"
+    return m.group(0) if value is None else f"、{_digits(value + 0.5)}{m.group(2)}"
 
 
 def chinese_numbers(text: str) -> Counter[float]:
@@ -538,7 +543,11 @@ def chinese_numbers(text: str) -> Counter[float]:
     text = _ZH_PERCENT.sub(lambda m: m.group(1) + "%", text)  # 百分之四十 -> 四十%
     text = _ZH_FRACTION.sub(_fraction, text)
     # "三、五十年" is thirty or fifty years: the scale applies to both
-    text = re.sub(r"([二两三四五六七八九])[、或到至]([二两三四五六七八九])([十百千万亿]+)", r"\1\3、\2\3", text)
+    text = re.sub(
+        r"(?<![零〇一二两三四五六七八九十百千万亿\d])([二两三四五六七八九])[、或到至]([二两三四五六七八九])([十百千万亿]+)",
+        r"\1\3、\2\3",
+        text,
+    )
     text = _ZH_HALF.sub(_half, text)
     text = text.replace("一半", "、50%")  # "50 percent" is 一半
     text = _ZH_APPROX_SCALE.sub(" ", text)  # 数百万, 上万: see chinese_approximations
