@@ -115,6 +115,8 @@ _NUMBER_WITH_UNIT = re.compile(r"(\d+)(" + _UNITS + ")", re.I)
 _EN_DECADE = re.compile(r"(?:\b(?:1[89]|20)|')([1-9])0'?s\b|(?<![\d'])\b([1-9])0s\b")
 # "twentysomething", "thirtysomethings": the decade of an age.
 _EN_SOMETHING = re.compile(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[ -]?somethings?\b", re.I)
+# "a decade or two" is ten or twenty years, as 十年或二十年 says.
+_EN_DECADE_OR_TWO = re.compile(r"\b(?:a\s+)?decade or two\b", re.I)
 # "the 1800s" is the 19th century (19世纪): compared as an ordinal.
 _EN_CENTURY_S = re.compile(r"\b(1[0-9]|20)00'?s\b")
 _EN_SHORT_YEAR = re.compile(r"(?<![\w'])[‘'’](\d\d)\b(?!'?s)")
@@ -143,6 +145,7 @@ def english_numbers(text: str) -> Counter[float]:
         out[_norm(_EN_UNITS[m.group(1).lower()])] += 1
     text = _strip_names(_EN_SOMETHING.sub(" ", _EN_DECADE.sub(" ", text)))
     text = _EN_FOLD.sub(r"\1 fold", text)
+    text = _EN_DECADE_OR_TWO.sub(" 10 or 20 ", text)
     tokens = _EN_TOKEN.findall(text.replace("-", " "))
     i = 0
     while i < len(tokens):
@@ -188,6 +191,8 @@ def english_numbers(text: str) -> Counter[float]:
                 last_scale = int(value)  # "a thousand and one"
         elif tok in _EN_FACTOR_VERBS:
             value, words = float(_EN_FACTOR_VERBS[tok]), 1
+        elif tok == "quarter" and [t.lower() for t in tokens[i + 1 : i + 3]] == ["of", "a"]:
+            value, words = 0.25, 3  # "a quarter of a billion"
         elif (
             tok == "half"
             and i + 2 < len(tokens)
@@ -204,8 +209,23 @@ def english_numbers(text: str) -> Counter[float]:
         elif [t.lower() for t in tokens[i + words : i + words + 2]] == ["and", "half"]:
             value += 0.5  # "a four-and-half year period"
             words += 2
+        ahead = [t.lower() for t in tokens[i + words : i + words + 4]]
+        if (
+            len(ahead) == 4
+            and ahead[0] in ("quarter", "quarters")
+            and ahead[1:3] == ["of", "a"]
+            and ahead[3] in _EN_SCALES
+        ):
+            value *= 0.25  # "three quarters of a billion"
+            words += 3
         scaled = last_scale > 0
-        while words and i + words < len(tokens) and tokens[i + words].lower() in _EN_SCALES and value < 1000:
+        while (
+            words
+            and i + words < len(tokens)
+            and tokens[i + words].lower() in _EN_SCALES
+            # "five hundred thousand"; "250 hundred thousand" (a bigger scale after a smaller one)
+            and (value < 1000 or 0 < last_scale < _EN_SCALES[tokens[i + words].lower()])
+        ):
             last_scale = _EN_SCALES[tokens[i + words].lower()]
             value *= last_scale
             words += 1
