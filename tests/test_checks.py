@@ -103,6 +103,9 @@ def pair(k: int, en: str, zh: str, score: float | None = 0.8) -> AlignedPair:
         ("in a three-dimensional world", "在三维世界里"),
         ("the next day we were in Cleveland", "第二天我们就到了克利夫兰市"),
         ("a chance in a million", "百万分之一的概率"),
+        ("about 70 percent of people", "大约七成的人"),
+        ("Do you know what they call a 300 hitter in Major League Baseball?", "这些击球率上了三成的球员"),
+        ("three members became a team", "三个成员组成了一个团队"),
         ("within the next decade or two", "我想在十年或二十年内"),
         ("That's more than 250 hundred-thousand acres.", "这要比2500万英亩还大。"),
         ("accessible to three quarters of a billion people", "能接通地球上 7亿5000万人"),
@@ -161,6 +164,7 @@ def test_approximate_chinese_numbers_are_not_compared() -> None:
         ("Friday: A universal truth", "星期四：一个普遍的真理"),
         # A real error of a TED translation: 2.5e8 is not 2.5e7.
         ("spent a quarter of a billion dollars", "在去年花费了两千五百万美元"),
+        ("And she's hitting a 257.", "她的“击球率”达到了两成二。"),
         ("Friday: five words for you", "星期四：几个字给你"),
         ("over the millennia, until roughly our year 2000 AD", "几千年来，直到大约公元2010年"),
         ("the engine failed to start for six hours", "海盗来了几次，引擎熄火，7个小时无法启动"),

@@ -516,6 +516,18 @@ def chinese_ordinals(text: str) -> Counter[float]:
     return out
 
 
+# Tenths: 三成 is 30%, 两成五 25% (and a batting average of .300 is 三成).
+_ZH_TENTHS = re.compile(
+    r"(?<![零〇一二两三四五六七八九十百千万亿\d])([二两三四五六七八九十])成([一二三四五六七八九])?"
+    r"(?![为功立长本员就熟绩果年千百万亿群])"
+)
+
+
+def _tenths(m: re.Match[str]) -> str:
+    tenths = 10 if m.group(1) == "十" else _ZH_DIGITS[m.group(1)]
+    return f"、{tenths * 10 + (_ZH_DIGITS[m.group(2)] if m.group(2) else 0)}%"
+
+
 def _digits(value: float) -> str:
     """A value written back as plain digits for the numeral reader: 1e6 -> "1000000", 2.5 -> "2.5"."""
     return str(int(value)) if value == int(value) else f"{value:f}".rstrip("0")
@@ -561,6 +573,7 @@ def chinese_numbers(text: str) -> Counter[float]:
     text = re.sub(r"(?<=[十百千万])来", "", text)  # 四十来岁: about 40, compared as 40
     text = _ZH_RANGE.sub(lambda m: " " if _is_range(m) else m.group(0), text)
     text = _ZH_PERCENT.sub(lambda m: m.group(1) + "%", text)  # 百分之四十 -> 四十%
+    text = _ZH_TENTHS.sub(_tenths, text)  # 三成 -> 30%
     text = _ZH_FRACTION.sub(_fraction, text)
     # "三、五十年" is thirty or fifty years: the scale applies to both
     text = re.sub(
@@ -619,6 +632,10 @@ def number_mismatch(en: str, zh: str) -> tuple[list[float], list[float]]:
         elif v not in en_pct and _norm(v * 100) in only_zh and _norm(v * 100) in zh_pct:
             only_en.discard(v)
             only_zh.discard(_norm(v * 100))
+        elif 100 <= v < 1000 and v == int(v) and _norm(v / 10) in only_zh & zh_pct and _ZH_TENTHS.search(zh):
+            # a batting average: "a 300 hitter" is 击球率三成
+            only_en.discard(v)
+            only_zh.discard(_norm(v / 10))
     metric_zh = _chinese_metric_values(zh)
     for v, metric in english_conversions(en).items():
         # "150 feet" against 50米, "130 degrees" against 50多摄氏度: a rounded conversion
@@ -661,6 +678,7 @@ def _english_percents(text: str) -> set[float]:
 
 def _chinese_percents(text: str) -> set[float]:
     text = _ZH_PERCENT.sub(lambda m: m.group(1) + "%", text.replace("一半", "50%"))
+    text = _ZH_TENTHS.sub(_tenths, text)
     values = (_zh_numeral(m.group(1)) for m in _ZH_PERCENT_VALUE.finditer(text))
     return {_norm(v) for v in values if v is not None}
 
