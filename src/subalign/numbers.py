@@ -374,7 +374,7 @@ def chinese_approximations(text: str) -> list[tuple[float | None, float, float]]
     几百 allows 100-999, 十几 11-19, 几个 2-9; 二十多 is compared as 20 and allows 20-29.
     """
     out: list[tuple[float | None, float, float]] = []
-    text = _ZH_PERCENT.sub(lambda m: m.group(1) + "%", text)
+    text = _as_percents(text)  # 加上百分之十 is not 上百
     for m in _ZH_APPROX_SCALE.finditer(text):
         scale = _zh_numeral("一" + (m.group(1) or m.group(2)))
         if scale:
@@ -528,6 +528,12 @@ def _tenths(m: re.Match[str]) -> str:
     return f"、{tenths * 10 + (_ZH_DIGITS[m.group(2)] if m.group(2) else 0)}%"
 
 
+def _as_percents(text: str) -> str:
+    """Percentages written as N%: 百分之四十 -> 四十%, 三成 -> 30%, 一半 -> 50% ("50 percent" is 一半)."""
+    text = _ZH_PERCENT.sub(lambda m: m.group(1) + "%", text)
+    return _ZH_TENTHS.sub(_tenths, text).replace("一半", "、50%")
+
+
 def _digits(value: float) -> str:
     """A value written back as plain digits for the numeral reader: 1e6 -> "1000000", 2.5 -> "2.5"."""
     return str(int(value)) if value == int(value) else f"{value:f}".rstrip("0")
@@ -572,8 +578,7 @@ def chinese_numbers(text: str) -> Counter[float]:
     text = re.sub(r"(?<![零〇一二两三四五六七八九十百千万亿\d])十来", " ", text)  # 十来种 "ten or so"
     text = re.sub(r"(?<=[十百千万])来", "", text)  # 四十来岁: about 40, compared as 40
     text = _ZH_RANGE.sub(lambda m: " " if _is_range(m) else m.group(0), text)
-    text = _ZH_PERCENT.sub(lambda m: m.group(1) + "%", text)  # 百分之四十 -> 四十%
-    text = _ZH_TENTHS.sub(_tenths, text)  # 三成 -> 30%
+    text = _as_percents(text)
     text = _ZH_FRACTION.sub(_fraction, text)
     # "三、五十年" is thirty or fifty years: the scale applies to both
     text = re.sub(
@@ -582,7 +587,6 @@ def chinese_numbers(text: str) -> Counter[float]:
         text,
     )
     text = _ZH_HALF.sub(_half, text)
-    text = text.replace("一半", "、50%")  # "50 percent" is 一半
     text = _ZH_APPROX_SCALE.sub(" ", text)  # 数百万, 上万: see chinese_approximations
     text = re.sub(r"(?<=\d)\s+(?=[十百千万亿])|(?<=[十百千万亿])\s+(?=\d)", "", text)  # "3 千 5 百万" -> "3千5百万"
     text = re.sub(r"(?<=[\d零〇一二两三四五六七八九十百千])多(?=[百千万亿])", "", text)  # 300多亿: more than 300亿
@@ -677,9 +681,7 @@ def _english_percents(text: str) -> set[float]:
 
 
 def _chinese_percents(text: str) -> set[float]:
-    text = _ZH_PERCENT.sub(lambda m: m.group(1) + "%", text.replace("一半", "50%"))
-    text = _ZH_TENTHS.sub(_tenths, text)
-    values = (_zh_numeral(m.group(1)) for m in _ZH_PERCENT_VALUE.finditer(text))
+    values = (_zh_numeral(m.group(1)) for m in _ZH_PERCENT_VALUE.finditer(_as_percents(text)))
     return {_norm(v) for v in values if v is not None}
 
 
