@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import hashlib
+
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -318,6 +321,50 @@ def test_untranslated_sentence_inside_a_merged_pair() -> None:
     pairs += [two_to_one(20, "this sentence was never translated."), two_to_one(30, "Whoa!")]
     found = {f.en_text: str(f.severity) for f in check_merged(Alignment(pairs), TokenEmbedder())}
     assert found == {"#21 this sentence was never translated.": "warning", "#31 Whoa!": "info"}
+
+
+class _TableEmbedder:
+    """Fake model with vectors set by hand per text (others: random, nearly orthogonal)."""
+
+    model_id = "fake-table-embedder"
+
+    def __init__(self, table: dict[str, list[float]]) -> None:
+        self.table = table
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = []
+        for t in texts:
+            seed = int.from_bytes(hashlib.sha256(t.encode()).digest()[:4], "little")
+            v = np.array(self.table[t]) if t in self.table else np.random.default_rng(seed).standard_normal(8) * 0.05
+            v = np.pad(v, (0, 8 - len(v)))
+            out.append(v / np.linalg.norm(v))
+        return np.array(out, dtype=np.float32)
+
+
+@pytest.mark.parametrize(("second_clause", "reported"), [("我就要结束我的演讲了", False), ("那是另一回事", True)])
+def test_merged_sentence_rendered_in_a_clause_is_not_untranslated(second_clause: str, reported: bool) -> None:
+    """The whole Chinese dilutes a sentence it renders in one clause; the clause clears it."""
+    from subalign.checks import check_merged
+
+    first, edge = "Please share this game with young people everywhere.", "So, I'm going to wrap up now."
+    zh = f"请把这个游戏分享给各地的年轻人，{second_clause}。"
+    table = {
+        first: [1, 0, 0],
+        edge: [0, 1, 0],
+        f"{first} {edge}": [1, 0, 1],  # the model's vector of the whole drifts away (dilution)
+        zh: [1, 0.2, 0],
+        "我就要结束我的演讲了。": [0, 1, 0],
+        "那是另一回事。": [0, 0, 0, 1],
+    }
+    pairs = [pair(k, f"#{k} is what we said.", f"#{k}。") for k in range(10)]
+    merged = AlignedPair(
+        "01",
+        (Sentence(Lang.EN, 20, first, "01", 0, 0, 1), Sentence(Lang.EN, 21, edge, "01", 0, 0, 1)),
+        (Sentence(Lang.ZH, 20, zh, "01", 0, 0, 1),),
+        0.5,
+    )
+    found = check_merged(Alignment([*pairs, merged]), _TableEmbedder(table))
+    assert [f.en_text for f in found] == ([edge] if reported else [])
 
 
 def test_chinese_that_renders_another_sentence_is_reported() -> None:

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .embed import Embedder
-from .model import AlignedPair, Alignment, Finding, Sentence, Severity
+from .model import AlignedPair, Alignment, Finding, Lang, Sentence, Severity
 from .numbers import chinese_numbers, code_mismatch, number_mismatch
 
 
@@ -150,7 +150,9 @@ def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThre
     a multi-sentence side: if the pair's similarity rises when it is left
     out, and its own similarity to the other side is among the document's
     lowest pair scores, it is reported (omission for English, addition for
-    Chinese).  Thresholds come from this document's scores.
+    Chinese) -- unless a run of up to three clauses of the other side matches
+    it at least that well (a long sentence that renders it in one clause).
+    Thresholds come from this document's scores.
     """
     th = thresholds or CheckThresholds()
     scores = sorted(p.score for p in alignment.pairs if p.en and p.zh and p.score is not None)
@@ -172,37 +174,54 @@ def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThre
     texts = sorted({t for _, e, _, full, rest, other in jobs for t in (e.text, full, rest, other)})
     index = {t: k for k, t in enumerate(texts)}
     vecs = embedder.encode(texts)
-    out = []
+    suspects = []
     for p, edge, side, full, rest, other in jobs:
         o = vecs[index[other]]
         gain = float(vecs[index[rest]] @ o - vecs[index[full]] @ o)
         own = float(vecs[index[edge.text]] @ o)
         if gain > th.merged_gain and own < low:
-            kind, lang = ("omission", "English") if side == "en" else ("addition", "Chinese")
-            # A short fragment inside a merged pair ("不是吗？", "And I said, 'No.'") has a low
-            # similarity to anything; it is reported for information only.
-            if side == "zh":
-                short = len(edge.text.strip()) < th.addition_min_chars
-            else:
-                short = len(edge.text.split()) < th.merged_omission_min_words
-            msg = (
-                f"{lang} sentence inside a merged pair adds nothing to the match (similarity {own:.3f}, "
-                f"this document's 10th percentile {low:.3f}): probably {'untranslated' if side == 'en' else 'added'}"
+            suspects.append((p, edge, side, own))
+    # A long sentence on the other side may render the suspect in one of its
+    # clauses ("… 我就要结束我的演讲了" for "So, I'm going to wrap up now."):
+    # whole-text similarity dilutes that, so a run of clauses matching it at
+    # least as well as the document's low pairs clears it.
+    spans = {
+        id(edge): _clause_spans(p.zh_text if side == "en" else p.en_text, Lang.ZH if side == "en" else Lang.EN)
+        for p, edge, side, _ in suspects
+    }
+    span_texts = sorted({t for v in spans.values() for t in v} | {edge.text for _, edge, _, _ in suspects})
+    span_index = {t: k for k, t in enumerate(span_texts)}
+    span_vecs = embedder.encode(span_texts) if suspects else vecs[:0]
+    out = []
+    for p, edge, side, own in suspects:
+        e = span_vecs[span_index[edge.text]]
+        if any(float(span_vecs[span_index[t]] @ e) >= low for t in spans[id(edge)]):
+            continue
+        kind, lang = ("omission", "English") if side == "en" else ("addition", "Chinese")
+        # A short fragment inside a merged pair ("不是吗？", "And I said, 'No.'") has a low
+        # similarity to anything; it is reported for information only.
+        if side == "zh":
+            short = len(edge.text.strip()) < th.addition_min_chars
+        else:
+            short = len(edge.text.split()) < th.merged_omission_min_words
+        msg = (
+            f"{lang} sentence inside a merged pair adds nothing to the match (similarity {own:.3f}, "
+            f"this document's 10th percentile {low:.3f}): probably {'untranslated' if side == 'en' else 'added'}"
+        )
+        out.append(
+            Finding(
+                kind=kind,
+                severity=Severity.INFO if short else Severity.WARNING,
+                message=msg,
+                section=p.section,
+                en=(edge.index,) if side == "en" else tuple(s.index for s in p.en),
+                zh=(edge.index,) if side == "zh" else tuple(s.index for s in p.zh),
+                en_text=edge.text if side == "en" else p.en_text,
+                zh_text=edge.text if side == "zh" else p.zh_text,
+                value=round(own, 4),
+                threshold=round(low, 4),
             )
-            out.append(
-                Finding(
-                    kind=kind,
-                    severity=Severity.INFO if short else Severity.WARNING,
-                    message=msg,
-                    section=p.section,
-                    en=(edge.index,) if side == "en" else tuple(s.index for s in p.en),
-                    zh=(edge.index,) if side == "zh" else tuple(s.index for s in p.zh),
-                    en_text=edge.text if side == "en" else p.en_text,
-                    zh_text=edge.text if side == "zh" else p.zh_text,
-                    value=round(own, 4),
-                    threshold=round(low, 4),
-                )
-            )
+        )
     return out
 
 
@@ -595,6 +614,20 @@ def _zh_length(text: str) -> float:
 
 _EN_CLAUSE_SPLIT = re.compile(r"(?<=[,;:.!?])\s+|\s+(?:--|—|–)\s+")
 _ZH_CLAUSE_SPLIT = re.compile(r"(?<=[，、；：。！？,;:])|\s+|——|--")
+
+
+def _clause_spans(text: str, lang: Lang, widest: int = 3) -> list[str]:
+    """Runs of 1 to ``widest`` consecutive clauses of ``text`` (only when it has more than one clause)."""
+    if lang is Lang.EN:
+        clauses = [c.strip() for c in _EN_CLAUSE_SPLIT.split(text) if c.strip()]
+        join = " "
+    else:
+        clauses = [c.strip() for c in _ZH_CLAUSE_SPLIT.split(text) if c.strip()]
+        join = ""
+    if len(clauses) < 2:
+        return []
+    spans = {join.join(clauses[i : i + n]) for n in range(1, widest + 1) for i in range(len(clauses) - n + 1)}
+    return sorted(spans - {join.join(clauses)})
 
 
 def _missing_clause(pair: AlignedPair, embedder: Embedder) -> tuple[str, float, float] | None:
