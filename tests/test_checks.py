@@ -426,6 +426,26 @@ def test_partial_omission_names_the_clause_when_a_model_is_given(fake_embedder) 
     assert not [f for f in check_length_ratio(Alignment(pairs)) if f.kind == "partial_omission"]
 
 
+def test_filler_clause_is_never_the_missing_one(fake_embedder) -> None:  # type: ignore[no-untyped-def]
+    """ "And you know," is no content a translation owes, whatever the model says about it."""
+    found = _missing_clause(
+        pair(0, "And you know, an epiphany #5 is something #6 you find.", "顿悟#5 通常#6"), fake_embedder
+    )
+    assert found is None  # one clause of content left: nothing to compare
+
+
+@pytest.mark.parametrize(("score", "reported"), [(0.5, True), (0.95, False)])
+def test_short_chinese_alone_needs_a_below_median_match(fake_embedder, score: float, reported: bool) -> None:  # type: ignore[no-untyped-def]
+    """Very short Chinese is a gap only if the model does not find it a better-than-usual match."""
+    pairs = [
+        pair(k, "This sentence has a fairly ordinary length here.", "这个句子的长度相当普通。", 0.8) for k in range(12)
+    ]
+    pairs.append(pair(50, "My grandfather committed suicide by poisoning, long ago.", "祖父服毒。", score))
+    found = [f.en for f in check_length_ratio(Alignment(pairs), embedder=fake_embedder) if f.kind == "partial_omission"]
+    assert found == ([(50,)] if reported else [])
+    assert [f.en for f in check_length_ratio(Alignment(pairs))] == [(50,)]  # no model: length alone
+
+
 _EN_PIECES = [*"0123456789.,-'/ %", "one ", "two ", "hundred ", "thousand ", "and ", "a ", "half ", "dozen "]
 _EN_PIECES += ["percent ", "feet ", "degrees ", "th ", "D ", "A", "Friday ", "next day ", "III ", "Napoleon "]
 _EN_PIECES += ["fold ", "twenty", "something ", "decade ", "s"]

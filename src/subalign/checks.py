@@ -639,7 +639,8 @@ def _missing_clause(pair: AlignedPair, embedder: Embedder) -> tuple[str, float, 
     measured with and without it.  None when the English has fewer than two
     such clauses.
     """
-    en = [c.strip() for c in _EN_CLAUSE_SPLIT.split(pair.en_text) if len(c.split()) >= 3]
+    # A clause of fillers ("And you know,") is not content a translation owes.
+    en = [c.strip() for c in _EN_CLAUSE_SPLIT.split(pair.en_text) if len(_EN_FILLERS.sub(" ", c).split()) >= 3]
     zh = [c.strip() for c in _ZH_CLAUSE_SPLIT.split(pair.zh_text) if len(c.strip()) >= 2]
     if len(en) < 2 or not zh:
         return None
@@ -668,6 +669,10 @@ def check_length_ratio(
         return []
     logs = [math.log(_zh_length(p.zh_text) / _en_length(p.en_text)) for p in pairs]
     median, sigma = _robust_stats(logs)
+    # Short Chinese that the model still finds a better-than-usual match for
+    # its English is a terse rendering ("我的祖父服毒自杀。"), not a gap.
+    scores = [p.score for p in alignment.pairs if p.en and p.zh and p.score is not None]
+    median_score = statistics.median(scores) if embedder is not None and scores else None
     out = []
     for p, x in zip(pairs, logs, strict=True):
         z = (x - median) / sigma
@@ -687,7 +692,7 @@ def check_length_ratio(
                     threshold=th.merged_gain,
                 )
             )
-        elif z < -length_alone:
+        elif z < -length_alone and (p.score is None or median_score is None or p.score < median_score):
             out.append(
                 _finding(
                     p,
