@@ -117,6 +117,10 @@ def pair(k: int, en: str, zh: str, score: float | None = 0.8) -> AlignedPair:
         ("I spend 15 or 20 minutes every morning", "每天早上花上十五到二十分钟"),
         ("your imaginary friend, 300, 400, 500 times", "你臆想中的朋友 300，400，500次"),
         ("over 100,000 base pairs", "超过 100，000基本对"),
+        # 高出 N 倍 may count the excess: "three times as likely" is 高出两倍
+        ("women ages 16 to 24 are three times as likely to be victims", "16至24岁的女性受害的可能性要高出两倍以上"),
+        ("you're 11 times more likely to get the death penalty", "你被判死刑的机率上升十倍"),
+        ("it is three times as large", "它是原来的三倍"),
     ],
 )
 def test_numbers_agree(en: str, zh: str) -> None:
@@ -173,6 +177,8 @@ def test_approximate_chinese_numbers_are_not_compared() -> None:
         ("the engine failed to start for six hours", "海盗来了几次，引擎熄火，7个小时无法启动"),
         ("into a space holding a third disk and release the third disk", "那里有第二个圆盘， 并把第三个圆盘解放出来"),
         ("I'm 150 feet down an illegal mine shaft", "我在加纳地下51米深的一个非法矿井里"),
+        ("it is three times as large", "它大了两倍"),  # only an excess (高出, 增加…) may be one less
+        ("it is three times as large", "它高出四倍"),
     ],
 )
 def test_changed_ordinal_month_or_century_is_found(en: str, zh: str) -> None:

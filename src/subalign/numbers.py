@@ -601,6 +601,10 @@ def chinese_numbers(text: str) -> Counter[float]:
     return out
 
 
+_EN_FACTOR = re.compile(r"\b([\w.,-]+)\s+times\s+(?:as|more)\b", re.I)
+_ZH_EXCESS_FACTOR = re.compile(r"(?:高出|多出|增加|提高|上升)了?\s*([零〇一二两三四五六七八九十百千\d.]+)\s*倍")
+
+
 def number_mismatch(en: str, zh: str) -> tuple[list[float], list[float]]:
     """Numbers only in the English, and numbers only in the Chinese.
 
@@ -640,6 +644,12 @@ def number_mismatch(en: str, zh: str) -> tuple[list[float], list[float]]:
             # a batting average: "a 300 hitter" is 击球率三成
             only_en.discard(v)
             only_zh.discard(_norm(v / 10))
+    # "three times as likely" against 高出两倍: Chinese 高出 N 倍 may count the excess only.
+    excess = {_norm(x) for m in _ZH_EXCESS_FACTOR.finditer(zh) if (x := _zh_numeral(m.group(1))) is not None}
+    for v in [v for m in _EN_FACTOR.finditer(en) for v in english_numbers(m.group(1))]:
+        if v in only_en and _norm(v - 1) in only_zh & excess:
+            only_en.discard(v)
+            only_zh.discard(_norm(v - 1))
     metric_zh = _chinese_metric_values(zh)
     for v, metric in english_conversions(en).items():
         # "150 feet" against 50米, "130 degrees" against 50多摄氏度: a rounded conversion
