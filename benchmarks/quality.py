@@ -25,6 +25,7 @@ modified copies).  Reads ../shared (benchmarks may; tests never do).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import random
 import re
 import resource
@@ -184,17 +185,73 @@ def _prf(tp_p: int, n_p: int, tp_r: int, n_r: int) -> tuple[float, float, float]
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def perturbation_suite(docs: list[Doc], embedder: Embedder, seed: int, per_doc: int) -> dict[str, tuple]:  # type: ignore[type-arg]
+REVIEW = ROOT / "benchmarks" / "ted_review.tsv"
+
+
+def finding_key(doc: str, f: Finding) -> str:
+    """A finding's identity in the review file: its document, kind and both texts, hashed."""
+    return hashlib.sha1(f"{doc}|{f.kind}|{f.en_text}|{f.zh_text}".encode()).hexdigest()[:12]
+
+
+def load_review(path: Path) -> dict[str, str]:
+    """Verdicts by finding key from a review file (tab-separated: key, talk, kind, verdict, reason)."""
+    verdicts = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            key, _talk, _kind, verdict, *_ = line.split("\t")
+            verdicts[key] = verdict
+    return verdicts
+
+
+@dataclass
+class Unperturbed:
+    """Findings (warning or error) on the unperturbed documents, with the hand review's verdicts."""
+
+    findings: list[tuple[str, Finding]]
+    pairs: int
+    verdicts: dict[str, str]
+
+    def count(self, verdict: str | None) -> int:
+        """Findings the review judged ``verdict`` ("real", "false"), or not reviewed (None)."""
+        return sum(1 for doc, f in self.findings if self.verdicts.get(finding_key(doc, f)) == verdict)
+
+
+def unperturbed_findings(docs: list[Doc], embedder: Embedder, review: dict[str, str]) -> Unperturbed:
+    found, pairs = [], 0
+    for d in docs:
+        alignment, findings = align_and_check(d.en, d.zh, embedder)
+        pairs += sum(1 for p in alignment.pairs if p.en and p.zh)
+        found += [(d.name, f) for f in findings if f.severity is not Severity.INFO]
+    return Unperturbed(found, pairs, review)
+
+
+def write_review_sheet(path: Path, unperturbed: Unperturbed) -> None:
+    """Every finding with both texts and any verdict so far, for a reviewer (not for distribution: TED text)."""
+    with path.open("w", encoding="utf-8") as out:
+        out.write("key\ttalk\tkind\tseverity\tverdict\tmessage\ten\tzh\n")
+        for doc, f in unperturbed.findings:
+            key = finding_key(doc, f)
+            cells = [
+                key,
+                doc,
+                f.kind,
+                str(f.severity),
+                unperturbed.verdicts.get(key, ""),
+                f.message,
+                f.en_text,
+                f.zh_text,
+            ]
+            out.write("\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells) + "\n")
+
+
+def perturbation_suite(
+    docs: list[Doc], embedder: Embedder, seed: int, per_doc: int, review: dict[str, str]
+) -> dict[str, tuple]:  # type: ignore[type-arg]
     rng = random.Random(seed)
     pool = [s for d in docs for s in d.zh if len(s) >= 8]
     results: dict[str, tuple] = {}  # type: ignore[type-arg]
     # Unperturbed: the false-finding rate.
-    false_findings = pairs = 0
-    for d in docs:
-        alignment, findings = align_and_check(d.en, d.zh, embedder)
-        pairs += sum(1 for p in alignment.pairs if p.en and p.zh)
-        false_findings += sum(1 for f in findings if f.severity is not Severity.INFO)
-    results["unperturbed"] = (false_findings, pairs)
+    results["unperturbed"] = (unperturbed_findings(docs, embedder, review),)
     for kind, accept in ACCEPT.items():
         tp_found = n_found = tp_pert = n_pert = 0
         for d in docs:
@@ -244,15 +301,44 @@ def sample_docs(embedder: Embedder) -> list[Doc]:
     return docs
 
 
+def _false_finding_line(name: str, u: Unperturbed) -> str:
+    """The raw rate (every finding counted false), and the rate after the hand review where there is one."""
+    per100 = 100 / max(1, u.pairs)
+    line = (
+        f"{name + ' false findings':<34}{'':>21}   {len(u.findings)} in {u.pairs} pairs = "
+        f"{per100 * len(u.findings):.2f} per 100, every finding counted false (target <= 1)"
+    )
+    if u.verdicts:
+        real, false, unreviewed = u.count("real"), u.count("false"), u.count(None)
+        line += (
+            f"\n{name + ' false findings, reviewed':<34}{'':>21}   {false + unreviewed} = "
+            f"{per100 * (false + unreviewed):.2f} per 100: {false} judged false + {unreviewed} not reviewed "
+            f"(counted false); {real} are errors of the translation ({REVIEW.name})"
+        )
+    return line
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--per-doc", type=int, default=3, help="perturbations per document and kind")
     ap.add_argument("--skip-bible", action="store_true")
+    ap.add_argument(
+        "--review-sheet",
+        type=Path,
+        help="only write the findings on the unperturbed TED talks, with both texts and the verdicts of "
+        f"{REVIEW.name}, to this file for a reviewer, and print the counts",
+    )
     args = ap.parse_args()
     print("command: python benchmarks/quality.py " + " ".join(sys.argv[1:]))
     embedder = make_embedder(None)
+    review = load_review(REVIEW)
+    if args.review_sheet:
+        found = unperturbed_findings(ted_docs(args.shared)[0], embedder, review)
+        write_review_sheet(args.review_sheet, found)
+        print(_false_finding_line("TED", found))
+        return 0
 
     # d. speed: align + check of the sample, cold cache, model load included (separate process).
     speed = subprocess.run(
@@ -282,8 +368,8 @@ def main() -> int:
         bible = score([read_alignment(data / "gold/001.align")], [merged])
 
     suites = {
-        "TED": perturbation_suite(docs, embedder, args.seed, args.per_doc),
-        "sample": perturbation_suite(sample_docs(embedder), embedder, args.seed, args.per_doc),
+        "TED": perturbation_suite(docs, embedder, args.seed, args.per_doc, review),
+        "sample": perturbation_suite(sample_docs(embedder), embedder, args.seed, args.per_doc, {}),
     }
 
     print(f"\n{'set':<34}{'P':>7}{'R':>7}{'F1':>7}   notes")
@@ -315,11 +401,7 @@ def main() -> int:
             print(
                 f"{name + ' ' + kind:<34}{p:>7.3f}{r:>7.3f}{f:>7.3f}   {n} perturbations; target F1 >= {targets[kind]}"
             )
-        ff, pairs = res["unperturbed"]
-        print(
-            f"{name + ' false findings':<34}{'':>21}   {ff} in {pairs} pairs = {100 * ff / max(1, pairs):.2f} per 100 "
-            "(target <= 1)"
-        )
+        print(_false_finding_line(name, res["unperturbed"][0]))
     print(f"\nspeed (sample, cold cache, model load included): {speed}")
     print(f"peak RSS of this benchmark: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0
