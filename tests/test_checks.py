@@ -469,3 +469,140 @@ def test_number_reader_takes_any_text(en: str, zh: str) -> None:
     assert only_en == sorted(only_en) and only_zh == sorted(only_zh)
     codes_en, codes_zh = code_mismatch(en, zh)
     assert not set(codes_en) & set(codes_zh)
+
+
+# --- Content that moved across a line boundary is shifted, not lost or invented ---
+
+
+def _section(*pairs: tuple[str, str, float]) -> Alignment:
+    """Consecutive 1-1 pairs of one section; sentence k of each side is pair k."""
+    return Alignment([pair(k, en, zh, score) for k, (en, zh, score) in enumerate(pairs)])
+
+
+def test_name_in_the_neighbouring_line_is_shifted_not_invented() -> None:
+    a = _section(
+        (
+            "Fashion people will say: Wait. Naomi. Joan Smalls.",
+            "时尚圈的人会说：等等，Naomi，Joan Smalls和Liu Wen",
+            0.8,
+        ),
+        ("Liu Wen. First, I commend you on your knowledge.", "首先，我要表扬你们的了解", 0.8),
+    )
+    assert not [f for f in check_entities(a) if "Liu" in f.message]
+    # The name invented in a line whose neighbours do not say it either is reported.
+    b = _section(
+        (
+            "Fashion people will say: Wait. Naomi. Joan Smalls.",
+            "时尚圈的人会说：等等，Naomi，Joan Smalls和Liu Wen",
+            0.8,
+        ),
+        ("First, I commend you on your knowledge.", "首先，我要表扬你们的了解", 0.8),
+    )
+    assert [f.zh for f in check_entities(b) if "'Liu'" in f.message] == [(0,)]
+
+
+def test_name_dropped_from_one_of_two_lines_that_say_it_is_still_reported() -> None:
+    """The neighbour's copy renders the neighbour's own mention: the name is missing here."""
+    lines = [(f"The Siftable number {k} works.", f"第{k}个Siftable可以用。", 0.8) for k in range(4)]
+    lines.append(("Bump the sound Siftable against the sequence.", "把声音模块靠近编辑模块。", 0.8))
+    found = check_entities(_section(*lines))
+    assert [f.en for f in found if "Siftable" in f.message] == [(4,)]
+
+
+def test_number_in_the_neighbouring_line_is_shifted_not_missing() -> None:
+    moved = _section(
+        ("It takes about $300 in the clinic to do it.", "顺便提下，如果去诊所做的话", 0.8),
+        ("So here is what I propose.", "这个费用要300美金 所以我想提出一个方法", 0.8),
+    )
+    assert check_numbers(moved) == []
+    changed = _section(
+        ("It takes about $300 in the clinic to do it.", "在诊所做的话要400美金", 0.8),
+        ("So here is what I propose.", "所以我想提出一个方法", 0.8),
+    )
+    assert [f.en for f in check_numbers(changed)] == [(0,)]
+
+
+def test_sentence_rendered_in_the_neighbouring_line_is_not_untranslated() -> None:
+    """'So that started the journey.' folded into a 2-1 pair, rendered at the start of the next line."""
+    from subalign.checks import check_merged
+
+    first, edge = "I told my wife about it over dinner.", "So that started the journey."
+    table = {
+        first: [1, 0, 0],
+        edge: [0, 1, 0],
+        f"{first} {edge}": [1, 0, 1],
+        "我吃晚饭时告诉了我妻子。": [1, 0.2, 0],
+        "因此我们开始行动。": [0, 1, 0],
+    }
+    pairs = [pair(k, f"#{k} is what we said.", f"#{k}。") for k in range(10)]
+    merged = AlignedPair(
+        "01",
+        (Sentence(Lang.EN, 20, first, "01", 0, 0, 1), Sentence(Lang.EN, 21, edge, "01", 0, 0, 1)),
+        (Sentence(Lang.ZH, 20, "我吃晚饭时告诉了我妻子。", "01", 0, 0, 1),),
+        0.5,
+    )
+    nxt = pair(22, "About a year later we had done it.", "因此我们开始行动。大约一年后我们做到了。", 0.8)
+    found = check_merged(Alignment([*pairs, merged, nxt]), _TableEmbedder(table))
+    assert found == []
+    # Without the neighbour, it is an omission.
+    assert [f.en_text for f in check_merged(Alignment([*pairs, merged]), _TableEmbedder(table))] == [edge]
+
+
+def test_duplicated_chinese_line_next_door_is_still_an_addition() -> None:
+    """The neighbour holding the very same words is a duplicated line, not a shift."""
+    from subalign.checks import check_merged
+
+    dup = "这是创作生涯中最痛苦的自我认知之一。"
+    table = {"He spins and nobody cheers.": [1, 0, 0], "他旋转，没有人喝彩。": [1, 0, 0], dup: [0, 0, 1]}
+    table["他旋转，没有人喝彩。" + dup] = [1, 0, 1]
+    pairs = [pair(k, f"#{k} is what we said.", f"#{k}。") for k in range(10)]
+    merged = AlignedPair(
+        "01",
+        (Sentence(Lang.EN, 20, "He spins and nobody cheers.", "01", 0, 0, 1),),
+        (Sentence(Lang.ZH, 20, "他旋转，没有人喝彩。", "01", 0, 0, 1), Sentence(Lang.ZH, 21, dup, "01", 0, 0, 1)),
+        0.5,
+    )
+    nxt = pair(22, "This is one of the most painful reconciliations.", dup, 0.8)
+    table[nxt.en_text] = [0, 0, 1]
+    found = check_merged(Alignment([*pairs, merged, nxt]), _TableEmbedder(table))
+    assert [f.zh_text for f in found] == [dup]
+
+
+@pytest.mark.parametrize(("window", "severity"), [([1, 0, 0], "info"), ([0.6, 0.8, 0], "warning")])
+def test_low_similarity_split_across_lines_is_information(window: list[float], severity: str) -> None:
+    """'Take tuna, a major drawback.' <-> '最大的弊病就是，' with the tuna in the line before."""
+    prev_en, prev_zh = "Many argue fish farms are inefficient.", "很多人说养鱼业效率很低，比如说金枪鱼。"
+    en, zh = "Take tuna, a major drawback.", "最大的弊病就是，"
+    table = {f"{prev_en} {en}": window, prev_zh + zh: [1, 0, 0]}
+    pairs = [pair(k, f"#{k} is what we said.", f"#{k}。", 0.8 + 0.01 * (k % 3)) for k in range(12)]
+    pairs += [pair(12, prev_en, prev_zh, 0.8), pair(13, en, zh, 0.1)]
+    found = check_low_similarity(Alignment(pairs), embedder=_TableEmbedder(table))
+    assert [(f.en, str(f.severity)) for f in found] == [((13,), severity)]
+
+
+def test_chinese_sentence_that_renders_a_clause_is_not_added(use_embedder) -> None:  # type: ignore[no-untyped-def]
+    """The real model: 我终于明白了为什么。 is the best rendering of '…, and I finally understood why.'"""
+    from subalign.checks import _best_rendering_of_a_clause
+
+    en = "The report says the bridge is one of the ten oldest in the country, and I finally understood why."
+
+    def merged(second: str) -> tuple[AlignedPair, Sentence]:
+        zh = (
+            Sentence(Lang.ZH, 0, "报告说这座桥是全国十座最古老的桥之一。", "01", 0, 0, 1),
+            Sentence(Lang.ZH, 1, second, "01", 0, 0, 1),
+        )
+        return AlignedPair("01", (Sentence(Lang.EN, 0, en, "01", 0, 0, 1),), zh, 0.5), zh[1]
+
+    assert _best_rendering_of_a_clause(*merged("我终于明白了为什么。"), use_embedder)
+    assert not _best_rendering_of_a_clause(*merged("今天的天气非常适合去海边游泳。"), use_embedder)
+
+
+def test_missing_clause_found_next_door(use_embedder) -> None:  # type: ignore[no-untyped-def]
+    """The real model: a clause that opens the next Chinese line is rendered, not missing."""
+    from subalign.checks import _rendered_next_door
+
+    nxt = pair(1, "One of them is a viewer.", "它融合了两种不同的技术：其中一种是一个浏览器。")
+    clause = "which combines two different technologies."
+    assert _rendered_next_door(clause, [nxt], use_embedder, 0.5)
+    other = pair(1, "One of them is a viewer.", "今天的天气非常适合去海边游泳。")
+    assert not _rendered_next_door(clause, [other], use_embedder, 0.5)
