@@ -603,6 +603,7 @@ def test_missing_clause_found_next_door(use_embedder) -> None:  # type: ignore[n
 
     nxt = pair(1, "One of them is a viewer.", "它融合了两种不同的技术：其中一种是一个浏览器。")
     clause = "which combines two different technologies."
-    assert _rendered_next_door(clause, [nxt], use_embedder, 0.5)
+    here = pair(0, "This is a project called Photosynth, " + clause, "这个项目叫Photosynth，")
+    assert _rendered_next_door(clause, here, [nxt], use_embedder, 0.5)
     other = pair(1, "One of them is a viewer.", "今天的天气非常适合去海边游泳。")
-    assert not _rendered_next_door(clause, [other], use_embedder, 0.5)
+    assert not _rendered_next_door(clause, here, [other], use_embedder, 0.5)

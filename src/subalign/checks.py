@@ -238,14 +238,13 @@ def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThre
     # door, matching it at least as well as the document's low pairs clears it.
     near = _neighbours(alignment)
     spans = {
-        id(edge): [
+        id(edge): _clause_spans(p.zh_text if side == "en" else p.en_text, Lang.ZH if side == "en" else Lang.EN)
+        + [
             span
-            for q in (p, *near[id(p)])
+            for q in near[id(p)]
             # a neighbour holding the very same words is a duplicated line, not a shift
-            if q is p or edge.text.strip(" 。.") not in (q.en_text + q.zh_text)
-            for span in _clause_spans(q.zh_text if side == "en" else q.en_text, Lang.ZH if side == "en" else Lang.EN)
-            + ([q.zh_text if side == "en" else q.en_text] if q is not p else [])
-            if span
+            if edge.text.strip(" 。.") not in (q.en_text + q.zh_text)
+            for span in _boundary_spans(q, p, Lang.ZH if side == "en" else Lang.EN)
         ]
         for p, edge, side, _ in suspects
     }
@@ -744,13 +743,32 @@ def _worst_clause(pair: AlignedPair, embedder: Embedder) -> str | None:
     return found[0] if found is not None else None
 
 
-def _rendered_next_door(clause: str, neighbours: list[AlignedPair], embedder: Embedder, bar: float) -> bool:
-    """Whether a run of clauses of a neighbouring line's Chinese matches ``clause`` at least as well as ``bar``."""
-    spans = [t for q in neighbours if q.zh for t in (*_clause_spans(q.zh_text, Lang.ZH), q.zh_text)]
+def _rendered_next_door(
+    clause: str, pair: AlignedPair, neighbours: list[AlignedPair], embedder: Embedder, bar: float
+) -> bool:
+    """Whether the clauses of a neighbouring line's Chinese next to ``pair`` match ``clause`` at least ``bar``."""
+    spans = [t for q in neighbours if q.zh for t in _boundary_spans(q, pair, Lang.ZH)]
     if not spans:
         return False
     vecs = embedder.encode([clause, *spans])
     return bool((vecs[1:] @ vecs[0]).max() >= bar)
+
+
+def _boundary_spans(neighbour: AlignedPair, pair: AlignedPair, lang: Lang, widest: int = 3) -> list[str]:
+    """The runs of 1 to ``widest`` clauses of ``neighbour``'s ``lang`` side that touch ``pair``.
+
+    Content shifted across a line boundary sits at the boundary: the end of
+    the line before, the start of the line after.
+    """
+    text = neighbour.en_text if lang is Lang.EN else neighbour.zh_text
+    split, join = (_EN_CLAUSE_SPLIT, " ") if lang is Lang.EN else (_ZH_CLAUSE_SPLIT, "")
+    clauses = [c.strip() for c in split.split(text) if c.strip()]
+    if neighbour.en and pair.en:
+        before = neighbour.en[0].index < pair.en[0].index
+    else:
+        before = bool(neighbour.zh and pair.zh and neighbour.zh[0].index < pair.zh[0].index)
+    runs = [clauses[-n:] if before else clauses[:n] for n in range(1, min(widest, len(clauses)) + 1)]
+    return [join.join(r) for r in runs]
 
 
 def _missing_clause(pair: AlignedPair, embedder: Embedder) -> tuple[str, float, float] | None:
@@ -803,13 +821,15 @@ def check_length_ratio(
         missing = (
             _missing_clause(p, embedder) if embedder is not None and -length_alone <= z < -th.partial_clause_z else None
         )
-        if embedder is not None and median_score is not None and z < -th.partial_clause_z:
+        clause_gap = missing if missing is not None and missing[2] - missing[1] > th.merged_gain else None
+        short_alone = z < -length_alone and (p.score is None or median_score is None or p.score < median_score)
+        if (clause_gap or short_alone) and embedder is not None and median_score is not None:
             # The clause the Chinese seems to lack may open or close the neighbouring line.
             worst = missing[0] if missing is not None else _worst_clause(p, embedder)
-            if worst is not None and _rendered_next_door(worst, near[id(p)], embedder, median_score):
+            if worst is not None and _rendered_next_door(worst, p, near[id(p)], embedder, median_score):
                 continue
-        if missing is not None and missing[2] - missing[1] > th.merged_gain:
-            clause, whole, without = missing
+        if clause_gap is not None:
+            clause, whole, without = clause_gap
             out.append(
                 _finding(
                     p,
@@ -821,7 +841,7 @@ def check_length_ratio(
                     threshold=th.merged_gain,
                 )
             )
-        elif z < -length_alone and (p.score is None or median_score is None or p.score < median_score):
+        elif short_alone:
             out.append(
                 _finding(
                     p,
