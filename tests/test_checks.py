@@ -607,3 +607,10 @@ def test_missing_clause_found_next_door(use_embedder) -> None:  # type: ignore[n
     assert _rendered_next_door(clause, here, [nxt], use_embedder, 0.5)
     other = pair(1, "One of them is a viewer.", "今天的天气非常适合去海边游泳。")
     assert not _rendered_next_door(clause, here, [other], use_embedder, 0.5)
+
+
+def test_course_name_with_letters_put_in_front_is_not_a_new_name() -> None:
+    a = Alignment([pair(0, "I taught 231N at Stanford.", "我在斯坦福大学教授过 CS231N。")])
+    assert not [f for f in check_entities(a) if "CS231N" in f.message]
+    b = Alignment([pair(0, "I taught 231N at Stanford.", "我在斯坦福大学教授过 CS240N。")])
+    assert [f for f in check_entities(b) if "CS240N" in f.message]

@@ -25,9 +25,11 @@ from .numbers import (
     chinese_numbers,
     chinese_ordinals,
     code_mismatch,
+    codes,
     english_numbers,
     english_ordinals,
     number_mismatch,
+    same_code,
 )
 
 
@@ -624,6 +626,8 @@ def check_entities(alignment: Alignment) -> list[Finding]:
                 and t.lower() not in en_names_all
                 and not _abbreviates(t, p.en_text)
                 and not _shifted(t.lower(), p, near[id(p)])
+                # "CS231N" for "231N": the course's full name, letters put in front
+                and not any(same_code(t.lower(), c) for c in codes(p.en_text))
             ):
                 out.append(
                     _finding(

@@ -754,7 +754,8 @@ _ZH_OXIDE = re.compile(r"([一二三四五六七八九]?)氧化([碳硫氮])")
 _OXIDE_ELEMENT = {"碳": "c", "硫": "s", "氮": "n"}
 
 
-def _codes(text: str) -> set[str]:
+def codes(text: str) -> set[str]:
+    """Names made of letters and digits in ``text``, lower-cased ("cs231n", "g1"; 二氧化碳 as "co2")."""
     codes = {m.group(0).lower() for m in _ALNUM_NAME.finditer(text) if not _MEASURE.fullmatch(m.group(0))}
     for m in _ZH_OXIDE.finditer(text):
         count = _ZH_DIGITS.get(m.group(1), 1)
@@ -762,7 +763,7 @@ def _codes(text: str) -> set[str]:
     return codes
 
 
-def _same_code(a: str, b: str) -> bool:
+def same_code(a: str, b: str) -> bool:
     """Whether two names with digits are one: "231n" and "cs231n" (letters put in front); not "aed4" and "aed4eu"."""
     short, long = sorted((a, b), key=len)
     return a == b or (long.endswith(short) and long[: len(long) - len(short)].isalpha())
@@ -775,9 +776,9 @@ def code_mismatch(en: str, zh: str) -> tuple[list[str], list[str]]:
     renders "CO2" as 二氧化碳 has no code in its place, one that writes MP8
     for MP3 has.
     """
-    e, z = _codes(en), _codes(zh)
-    only_e = {c for c in e if not any(_same_code(c, d) for d in z)}
-    only_z = {d for d in z if not any(_same_code(c, d) for c in e)}
+    e, z = codes(en), codes(zh)
+    only_e = {c for c in e if not any(same_code(c, d) for d in z)}
+    only_z = {d for d in z if not any(same_code(c, d) for c in e)}
     if only_e and only_z:
         return sorted(only_e), sorted(only_z)
     return [], []
