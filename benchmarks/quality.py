@@ -13,13 +13,17 @@ c. Perturbation suites, fixed seed, on TED talks and on the sample episode:
    sentence by one from elsewhere in the talk), number drift (change a
    number), entity drift (replace a Latin name).  Detection P/R/F1 per kind,
    and false findings (warning or error) per 100 sentence pairs on the
-   unperturbed documents.
+   unperturbed documents: raw (every finding counted false), and after the
+   hand review in benchmarks/ted_review.tsv (findings judged to be real
+   errors of the TED translation left out; findings not reviewed counted
+   false).  ``--review-sheet F`` writes every finding with both texts and
+   its verdict, to check the review.
 d. Speed and memory of align + check on the sample episode, cold cache.
 
 Derived TED copies exist only in memory (the licence forbids distributing
 modified copies).  Reads ../shared (benchmarks may; tests never do).
 
-    python benchmarks/quality.py [--shared ../shared] [--seed 7] [--per-doc 3] [--skip-bible]
+    python benchmarks/quality.py [--shared ../shared] [--seed 7] [--per-doc 3] [--skip-bible] [--review-sheet F]
 """
 
 from __future__ import annotations

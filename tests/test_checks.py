@@ -614,3 +614,14 @@ def test_course_name_with_letters_put_in_front_is_not_a_new_name() -> None:
     assert not [f for f in check_entities(a) if "CS231N" in f.message]
     b = Alignment([pair(0, "I taught 231N at Stanford.", "我在斯坦福大学教授过 CS240N。")])
     assert [f for f in check_entities(b) if "CS240N" in f.message]
+
+
+def test_pair_no_better_than_unrelated_pairs_is_reported_in_a_free_translation(fake_embedder) -> None:  # type: ignore[no-untyped-def]
+    """Scores spread so widely that median - 4.5 deviations is below zero; unrelated pairings still set a bar."""
+    pairs = [pair(k, f"#{k} is what we said here.", f"#{k}。", 0.3 + 0.03 * k) for k in range(20)]
+    pairs.append(pair(20, "#20 is what we said here.", "#20。", 0.95))
+    pairs.append(pair(21, "#21 is what we said here.", "#77。", -0.3))  # the Chinese of another sentence
+    assert check_low_similarity(Alignment(pairs)) == []  # without a model: the z limit alone
+    found = check_low_similarity(Alignment(pairs), embedder=fake_embedder)
+    assert [(f.en, str(f.severity)) for f in found] == [((21,), "warning")]
+    assert "unrelated pairs" in found[0].message

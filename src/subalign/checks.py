@@ -19,6 +19,8 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from .embed import Embedder
 from .model import AlignedPair, Alignment, Finding, Lang, Sentence, Severity
 from .numbers import (
@@ -44,6 +46,9 @@ class CheckThresholds:
     information only when its English is shorter than
     ``low_similarity_min_words`` words (the embedding of "Spread the word." or
     "And I said, 'Yes.'" says little about a free rendering of it).
+    ``low_similarity_unrelated_quantile``: with a model, a pair that matches
+    no better than this share of the document's unrelated pairings is
+    reported too (see `check_low_similarity`).
     ``gate_max_unaligned_share``: more than this share of sentences (either
     language) left unaligned means the alignment itself is suspect.
     ``length_ratio_z``: a pair (English of at least ``length_min_chars``)
@@ -70,6 +75,7 @@ class CheckThresholds:
 
     low_similarity_z: float = 4.5
     low_similarity_min_words: int = 5
+    low_similarity_unrelated_quantile: float = 0.75
     gate_max_unaligned_share: float = 0.2
     gate_min_median_margin: float = 0.05
     min_pairs_for_calibration: int = 8
@@ -149,6 +155,14 @@ def check_low_similarity(
 ) -> list[Finding]:
     """Pairs whose similarity is an outlier low for this document and model.
 
+    Two limits, both from this document: ``low_similarity_z`` robust
+    deviations below the median pair, and (with ``embedder``) the similarity
+    that ``low_similarity_unrelated_quantile`` of the document's *unrelated*
+    pairings stay under -- each English paired with the Chinese half the
+    document away.  The second matters for free translations, whose scores
+    spread so widely that the first limit falls below zero: a pair that
+    matches no better than most unrelated pairs is not a translation.
+
     With ``embedder``, a pair that makes its neighbour match at least as well
     when the two are read together is information only: the lines split the
     content differently ("Take tuna, a major drawback." ↔ "最大的弊病就是，",
@@ -160,23 +174,38 @@ def check_low_similarity(
         return []
     median, sigma = _robust_stats([p.score for p in scored if p.score is not None])
     limit = median - th.low_similarity_z * sigma
-    low = [p for p in scored if p.score is not None and p.score < limit]
+    unrelated = _unrelated_similarity(scored, embedder, th.low_similarity_unrelated_quantile) if embedder else None
+    flag_below = limit if unrelated is None else max(limit, unrelated)
+    low = [p for p in scored if p.score is not None and p.score < flag_below]
     shifted = _split_across_lines(alignment, low, embedder) if embedder is not None else set()
     out = []
     for p in low:
         assert p.score is not None
         if p.score < limit:
             message = f"meaning may differ: similarity {p.score:.3f} is far below this document's median {median:.3f}"
-            short = len(p.en_text.split()) < th.low_similarity_min_words
-            severity = Severity.INFO if short or id(p) in shifted else Severity.WARNING
-            if short:
-                message += " (a short sentence: a weak signal)"
-            elif id(p) in shifted:
-                message += " (read with the neighbouring line it matches: the lines split the content differently)"
-            out.append(
-                _finding(p, "low_similarity", severity, message, value=round(p.score, 4), threshold=round(limit, 4))
+        else:
+            message = (
+                f"meaning may differ: similarity {p.score:.3f} is no higher than unrelated pairs of this "
+                f"document reach ({100 * th.low_similarity_unrelated_quantile:.0f}th percentile {unrelated:.3f})"
             )
+        short = len(p.en_text.split()) < th.low_similarity_min_words
+        severity = Severity.INFO if short or id(p) in shifted else Severity.WARNING
+        if short:
+            message += " (a short sentence: a weak signal)"
+        elif id(p) in shifted:
+            message += " (read with the neighbouring line it matches: the lines split the content differently)"
+        bar = limit if p.score < limit or unrelated is None else unrelated
+        out.append(_finding(p, "low_similarity", severity, message, value=round(p.score, 4), threshold=round(bar, 4)))
     return out
+
+
+def _unrelated_similarity(pairs: list[AlignedPair], embedder: Embedder, quantile: float) -> float:
+    """The ``quantile`` of similarities between each pair's English and the Chinese of the pair half the list away."""
+    n = len(pairs)
+    en = embedder.encode([p.en_text for p in pairs])
+    zh = embedder.encode([p.zh_text for p in pairs])
+    sims = np.einsum("ij,ij->i", en, np.roll(zh, -(n // 2), axis=0))
+    return float(np.quantile(sims, quantile))
 
 
 def _split_across_lines(alignment: Alignment, pairs: list[AlignedPair], embedder: Embedder) -> set[int]:
