@@ -23,7 +23,8 @@ d. Speed and memory of align + check on the sample episode, cold cache.
 Derived TED copies exist only in memory (the licence forbids distributing
 modified copies).  Reads ../shared (benchmarks may; tests never do).
 
-    python benchmarks/quality.py [--shared ../shared] [--seed 7] [--per-doc 3] [--skip-bible] [--review-sheet F]
+    python benchmarks/quality.py [--shared ../shared] [--seed 7] [--per-doc 3] [--sample-per-doc 10]
+                                 [--skip-bible] [--review-sheet F]
 """
 
 from __future__ import annotations
@@ -326,7 +327,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--per-doc", type=int, default=3, help="perturbations per document and kind")
+    ap.add_argument("--per-doc", type=int, default=3, help="perturbations per TED talk and kind")
+    ap.add_argument(
+        "--sample-per-doc",
+        type=int,
+        default=10,
+        help="perturbations per section of the sample episode and kind (4 sections: 3 gave 12, too few to read)",
+    )
     ap.add_argument("--skip-bible", action="store_true")
     ap.add_argument(
         "--review-sheet",
@@ -373,7 +380,7 @@ def main() -> int:
 
     suites = {
         "TED": perturbation_suite(docs, embedder, args.seed, args.per_doc, review),
-        "sample": perturbation_suite(sample_docs(embedder), embedder, args.seed, args.per_doc, {}),
+        "sample": perturbation_suite(sample_docs(embedder), embedder, args.seed, args.sample_per_doc, {}),
     }
 
     print(f"\n{'set':<34}{'P':>7}{'R':>7}{'F1':>7}   notes")
