@@ -625,3 +625,18 @@ def test_pair_no_better_than_unrelated_pairs_is_reported_in_a_free_translation(f
     found = check_low_similarity(Alignment(pairs), embedder=fake_embedder)
     assert [(f.en, str(f.severity)) for f in found] == [((21,), "warning")]
     assert "unrelated pairs" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("zh", "reported"),
+    [
+        ("我们把大语言模型（LLM）嵌入玩具中。", False),  # an acronym of the English words
+        ("我们把大语言模型（Paris）嵌入玩具中。", True),  # a changed name in a gloss
+        ("它有一定的泛化能力（Generalization）。", False),  # the English says "generalized"
+        ("这涉及监督信号（Supervision Signal）。", False),  # a gloss of a concept: a phrase, not a name
+    ],
+)
+def test_one_word_gloss_in_brackets_names_something_the_english_says(zh: str, reported: bool) -> None:
+    en = "They embed a large language model in a toy, and it generalized a little."
+    found = [f for f in check_entities(Alignment([pair(0, en, zh)])) if "is in the Chinese" in f.message]
+    assert bool(found) is reported

@@ -663,6 +663,24 @@ def check_entities(alignment: Alignment) -> list[Finding]:
                         p, "entity", Severity.WARNING, f"'{t}' is in the Chinese but not in the English: check the name"
                     )
                 )
+        # A one-word gloss in brackets names something the English says: "大语言模型（LLM）",
+        # "优趣科技（Unitree）".  Glosses of concepts ("（Supervision Signal）") are phrases, not checked.
+        window_en = "".join(q.en_text for q in (p, *near[id(p)])).lower().replace(" ", "")
+        for m in _BRACKETED.finditer(p.zh_text):
+            for item in (i.strip() for i in re.split(r"[，,、;；]", m.group(0)[1:-1])):
+                if (
+                    re.fullmatch(r"[A-Z][A-Za-z0-9]+", item)
+                    and item.lower()[: max(5, len(item) - 5)] not in window_en
+                    and not _abbreviates(item, " ".join(q.en_text for q in (p, *near[id(p)])))
+                ):
+                    out.append(
+                        _finding(
+                            p,
+                            "entity",
+                            Severity.WARNING,
+                            f"'{item}' is in the Chinese but not in the English: check the name",
+                        )
+                    )
         # A Chinese name given to an English brand, "优趣科技（Unitree）": the kind of
         # rendering translators get wrong; a reviewer should confirm it.
         for m in _CJK_NAME_GLOSS.finditer(p.zh_text):
