@@ -174,7 +174,9 @@ def check_low_similarity(
         return []
     median, sigma = _robust_stats([p.score for p in scored if p.score is not None])
     limit = median - th.low_similarity_z * sigma
-    unrelated = _unrelated_similarity(scored, embedder, th.low_similarity_unrelated_quantile) if embedder else None
+    unrelated = (
+        _unrelated_similarity(scored, embedder, th.low_similarity_unrelated_quantile) if embedder is not None else None
+    )
     flag_below = limit if unrelated is None else max(limit, unrelated)
     low = [p for p in scored if p.score is not None and p.score < flag_below]
     shifted = _split_across_lines(alignment, low, embedder) if embedder is not None else set()
