@@ -667,13 +667,15 @@ def check_entities(alignment: Alignment) -> list[Finding]:
                 )
         # A one-word gloss in brackets names something the English says: "大语言模型（LLM）",
         # "优趣科技（Unitree）".  Glosses of concepts ("（Supervision Signal）") are phrases, not checked.
-        window_en = "".join(q.en_text for q in (p, *near[id(p)])).lower().replace(" ", "")
+        window = " ".join(q.en_text for q in (p, *near[id(p)]))
+        window_flat = window.lower().replace(" ", "")
         for m in _BRACKETED.finditer(p.zh_text):
             for item in (i.strip() for i in re.split(r"[，,、;；]", m.group(0)[1:-1])):
                 if (
                     re.fullmatch(r"[A-Z][A-Za-z0-9]+", item)
-                    and item.lower()[: max(5, len(item) - 5)] not in window_en
-                    and not _abbreviates(item, " ".join(q.en_text for q in (p, *near[id(p)])))
+                    # its stem: "Generalization" for "generalized"
+                    and item.lower()[: max(5, len(item) - 5)] not in window_flat
+                    and not _abbreviates(item, window)
                 ):
                     out.append(
                         _finding(
