@@ -778,24 +778,19 @@ _EN_CLAUSE_SPLIT = re.compile(r"(?<=[,;:.!?])\s+|\s+(?:--|—|–)\s+")
 _ZH_CLAUSE_SPLIT = re.compile(r"(?<=[，、；：。！？,;:])|\s+|——|--")
 
 
+def _clauses(text: str, lang: Lang) -> tuple[list[str], str]:
+    """The clauses of ``text`` and the string that joins them back."""
+    split, join = (_EN_CLAUSE_SPLIT, " ") if lang is Lang.EN else (_ZH_CLAUSE_SPLIT, "")
+    return [c.strip() for c in split.split(text) if c.strip()], join
+
+
 def _clause_spans(text: str, lang: Lang, widest: int = 3) -> list[str]:
     """Runs of 1 to ``widest`` consecutive clauses of ``text`` (only when it has more than one clause)."""
-    if lang is Lang.EN:
-        clauses = [c.strip() for c in _EN_CLAUSE_SPLIT.split(text) if c.strip()]
-        join = " "
-    else:
-        clauses = [c.strip() for c in _ZH_CLAUSE_SPLIT.split(text) if c.strip()]
-        join = ""
+    clauses, join = _clauses(text, lang)
     if len(clauses) < 2:
         return []
     spans = {join.join(clauses[i : i + n]) for n in range(1, widest + 1) for i in range(len(clauses) - n + 1)}
     return sorted(spans - {join.join(clauses)})
-
-
-def _worst_clause(pair: AlignedPair, embedder: Embedder) -> str | None:
-    """The English clause of ``pair`` that matches its Chinese worst (None for a one-clause sentence)."""
-    found = _missing_clause(pair, embedder)
-    return found[0] if found is not None else None
 
 
 def _rendered_next_door(
@@ -815,9 +810,7 @@ def _boundary_spans(neighbour: AlignedPair, pair: AlignedPair, lang: Lang, wides
     Content shifted across a line boundary sits at the boundary: the end of
     the line before, the start of the line after.
     """
-    text = neighbour.en_text if lang is Lang.EN else neighbour.zh_text
-    split, join = (_EN_CLAUSE_SPLIT, " ") if lang is Lang.EN else (_ZH_CLAUSE_SPLIT, "")
-    clauses = [c.strip() for c in split.split(text) if c.strip()]
+    clauses, join = _clauses(neighbour.en_text if lang is Lang.EN else neighbour.zh_text, lang)
     if neighbour.en and pair.en:
         before = neighbour.en[0].index < pair.en[0].index
     else:
@@ -873,16 +866,21 @@ def check_length_ratio(
     out = []
     for p, x in zip(pairs, logs, strict=True):
         z = (x - median) / sigma
-        missing = (
-            _missing_clause(p, embedder) if embedder is not None and -length_alone <= z < -th.partial_clause_z else None
+        missing = _missing_clause(p, embedder) if embedder is not None and z < -th.partial_clause_z else None
+        # Below -length_alone the length speaks for itself; the clause only names what moved.
+        clause_gap = (
+            missing if missing is not None and z >= -length_alone and missing[2] - missing[1] > th.merged_gain else None
         )
-        clause_gap = missing if missing is not None and missing[2] - missing[1] > th.merged_gain else None
         short_alone = z < -length_alone and (p.score is None or median_score is None or p.score < median_score)
-        if (clause_gap or short_alone) and embedder is not None and median_score is not None:
-            # The clause the Chinese seems to lack may open or close the neighbouring line.
-            worst = missing[0] if missing is not None else _worst_clause(p, embedder)
-            if worst is not None and _rendered_next_door(worst, p, near[id(p)], embedder, median_score):
-                continue
+        # The clause the Chinese seems to lack may open or close the neighbouring line.
+        if (
+            (clause_gap or short_alone)
+            and missing is not None
+            and embedder is not None
+            and median_score is not None
+            and _rendered_next_door(missing[0], p, near[id(p)], embedder, median_score)
+        ):
+            continue
         if clause_gap is not None:
             clause, whole, without = clause_gap
             out.append(
