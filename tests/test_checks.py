@@ -640,3 +640,32 @@ def test_one_word_gloss_in_brackets_names_something_the_english_says(zh: str, re
     en = "They embed a large language model in a toy, and it generalized a little."
     found = [f for f in check_entities(Alignment([pair(0, en, zh)])) if "is in the Chinese" in f.message]
     assert bool(found) is reported
+
+
+def _with_displaced(here: AlignedPair, nxt: AlignedPair) -> Alignment:
+    filler = [pair(k, f"#{k} is what we said.", f"#{k}。", 0.7 + 0.02 * (k % 5)) for k in range(20)]
+    return Alignment([*filler, here, nxt])
+
+
+@pytest.mark.parametrize(
+    ("chinese", "kind"), [("#21 他们已经开始了。", "omission"), ("#99 今天天气很好。", "low_similarity")]
+)
+def test_sentence_paired_with_its_neighbours_chinese_is_untranslated(chinese: str, kind: str) -> None:
+    """The aligner paired an untranslated sentence with the next sentence's first Chinese line."""
+    from conftest import TokenEmbedder
+
+    here = pair(20, "#20 this sentence was never translated.", chinese, 0.05)
+    nxt = pair(21, "#21 #22 is what we said.", "#22。", 0.707)
+    found = check_low_similarity(_with_displaced(here, nxt), embedder=TokenEmbedder())
+    assert [(f.kind, f.en, str(f.severity)) for f in found] == [(kind, (20,), "warning")]
+
+
+def test_chinese_paired_with_its_neighbours_english_is_added() -> None:
+    """The same with the languages swapped: an added Chinese sentence took the next line's English."""
+    from conftest import TokenEmbedder
+
+    added = "#20 这是译者自己加上的一句话。"
+    here = pair(20, "#21 said first.", added, 0.05)
+    nxt = pair(21, "#22 is what we said.", "#21#22。", 0.707)
+    found = check_low_similarity(_with_displaced(here, nxt), embedder=TokenEmbedder())
+    assert [(f.kind, f.zh_text, str(f.severity)) for f in found] == [("addition", added, "warning")]

@@ -180,9 +180,13 @@ def check_low_similarity(
     flag_below = limit if unrelated is None else max(limit, unrelated)
     low = [p for p in scored if p.score is not None and p.score < flag_below]
     shifted = _split_across_lines(alignment, low, embedder) if embedder is not None else set()
+    displaced = _displaced(alignment, low, embedder, th) if embedder is not None else {}
     out = []
     for p in low:
         assert p.score is not None
+        if id(p) in displaced:
+            out.append(displaced[id(p)])
+            continue
         if p.score < limit:
             message = f"meaning may differ: similarity {p.score:.3f} is far below this document's median {median:.3f}"
         else:
@@ -223,6 +227,69 @@ def _split_across_lines(alignment: Alignment, pairs: list[AlignedPair], embedder
         return set()
     vecs = embedder.encode([t for _, _, en, zh in jobs for t in (en, zh)])
     return {id(p) for k, (p, q, _, _) in enumerate(jobs) if float(vecs[2 * k] @ vecs[2 * k + 1]) >= (q.score or 0.0)}
+
+
+def _displaced(
+    alignment: Alignment, pairs: list[AlignedPair], embedder: Embedder, th: CheckThresholds
+) -> dict[int, Finding]:
+    """Omission or addition findings for low-similarity pairs that belong to a neighbour, by ``id``.
+
+    When the translation of a sentence is missing, an aligner may pair the
+    sentence with its neighbour's Chinese rather than leave it unaligned (and
+    an added Chinese sentence with its neighbour's English).  The pair's
+    Chinese then joins the neighbouring pair's without making it match worse,
+    while the English sentence adds nothing to that joined pair and no run of
+    its clauses renders it -- the test `check_merged` applies to a sentence
+    inside a merged pair: the English is untranslated.  The same test with
+    the languages swapped finds an added Chinese sentence.
+    """
+    scores = sorted(p.score for p in alignment.pairs if p.en and p.zh and p.score is not None)
+    low = scores[int(th.merged_own_quantile * (len(scores) - 1))]
+    near = _neighbours(alignment)
+    # (pair, neighbour, tested language, its sentence, its side joined, the other side joined, neighbour's text)
+    jobs = []
+    for p in pairs:
+        for q in near[id(p)]:
+            if q.en and q.zh and q.score is not None:
+                before = q.en[0].index < p.en[0].index
+                zh = q.zh_text + p.zh_text if before else p.zh_text + q.zh_text
+                en = f"{q.en_text} {p.en_text}" if before else f"{p.en_text} {q.en_text}"
+                jobs.append((p, q, Lang.EN, p.en_text, en, zh, q.en_text))
+                jobs.append((p, q, Lang.ZH, p.zh_text, zh, en, q.zh_text))
+    if not jobs:
+        return {}
+    texts = sorted({t for job in jobs for t in job[3:]})
+    index = {t: k for k, t in enumerate(texts)}
+    vecs = embedder.encode(texts)
+    out: dict[int, Finding] = {}
+    for p, q, lang, own, own_joined, other_joined, q_own in jobs:
+        if id(p) in out:
+            continue
+        o = vecs[index[other_joined]]
+        with_q = float(vecs[index[q_own]] @ o)
+        if with_q < (q.score or 0.0) or with_q - float(vecs[index[own_joined]] @ o) <= th.merged_gain:
+            continue
+        spans = _clause_spans(other_joined, Lang.ZH if lang is Lang.EN else Lang.EN)
+        if spans:
+            span_vecs = embedder.encode([own, *spans])
+            if float((span_vecs[1:] @ span_vecs[0]).max()) >= low:
+                continue
+        if lang is Lang.EN:
+            kind, short = "omission", len(own.split()) < th.merged_omission_min_words
+            what = "English probably untranslated: the Chinese paired with it"
+        else:
+            kind, short = "addition", len(own.strip()) < th.addition_min_chars
+            what = "Chinese probably added: the English paired with it"
+        out[id(p)] = _finding(
+            p,
+            kind,
+            Severity.INFO if short else Severity.WARNING,
+            f"{what} (similarity {p.score or 0.0:.3f}) belongs with the neighbouring line, which matches "
+            f'as well with it ({with_q:.3f}): "{q_own}"',
+            value=round(p.score or 0.0, 4),
+            threshold=round(low, 4),
+        )
+    return out
 
 
 def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThresholds | None = None) -> list[Finding]:
