@@ -669,3 +669,28 @@ def test_chinese_paired_with_its_neighbours_english_is_added() -> None:
     nxt = pair(21, "#22 is what we said.", "#21#22。", 0.707)
     found = check_low_similarity(_with_displaced(here, nxt), embedder=TokenEmbedder())
     assert [(f.kind, f.zh_text, str(f.severity)) for f in found] == [("addition", added, "warning")]
+
+
+def test_standard_renderings_of_terms_are_the_name() -> None:
+    """人工智能 renders "AI" and 激光雷达 "LiDAR"; a brand's Chinese name still needs confirming."""
+    pairs = [pair(i, "AI is everywhere now.", "AI 现在无处不在。") for i in range(3)]
+    pairs.append(pair(3, "We build AI for cars.", "我们为汽车打造人工智能。"))
+    pairs.append(pair(4, "It has a LiDAR on top.", "车顶装有激光雷达（LiDAR）。"))
+    pairs.append(pair(5, "Language models learn fast.", "大语言模型（LLM）学得很快。"))
+    pairs.append(pair(6, "We build AI for phones.", "我们为手机打造智能。"))
+    pairs.append(pair(7, "Robots like Unitree are coming.", "比如优趣科技（Unitree）的机器人即将到来。"))
+    found = {(f.en, f.message.split(":")[0]) for f in check_entities(Alignment(pairs))}
+    assert found == {
+        ((6,), "'AI' is not in the Chinese (kept in Latin letters in 3 of 5 places)"),
+        ((7,), "'Unitree' is rendered as '优趣科技'"),
+    }
+
+
+def test_glossary_lookups() -> None:
+    from subalign.glossary import is_standard_rendering, rendered_in, stands_for
+
+    assert rendered_in("AGI", "通用人工智能的到来") and rendered_in("Waymo", "waymo 的车")
+    assert not rendered_in("Unitree", "优趣科技")
+    assert is_standard_rendering("LiDAR", "激光雷达") and not is_standard_rendering("Unitree", "优趣科技")
+    assert stands_for("LLM", "large language models are big") and stands_for("B2C", "business-to-consumer sales")
+    assert not stands_for("LLM", "models are big")

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .embed import Embedder
+from .glossary import is_standard_rendering, rendered_in, stands_for
 from .model import AlignedPair, Alignment, Finding, Lang, Sentence, Severity
 from .numbers import (
     chinese_numbers,
@@ -671,7 +672,8 @@ def check_entities(alignment: Alignment) -> list[Finding]:
     (translators routinely mistranslate brands: "Unitree" -> "优趣科技").  A
     name the translation always renders in Chinese ("San Francisco" ->
     "旧金山") is consistent and not reported.  Latin names in the Chinese that
-    the English does not have are reported too (a changed name).
+    the English does not have are reported too (a changed name).  A standard
+    rendering (`subalign.glossary`: 人工智能 for "AI") counts as the name.
     """
     known = frozenset(n.lower() for p in alignment.pairs for n in entities(p.en_text))
     near = _neighbours(alignment)
@@ -679,14 +681,13 @@ def check_entities(alignment: Alignment) -> list[Finding]:
     for p in alignment.pairs:
         if not p.en or not p.zh:
             continue
-        zh_lower = p.zh_text.lower()
         for name in dict.fromkeys(entities(p.en_text, known)):
-            occurrences.setdefault(name.lower(), []).append((p, name.lower() in zh_lower))
+            occurrences.setdefault(name.lower(), []).append((p, name.lower() in p.zh_text.lower()))
     out = []
     for name, occ in occurrences.items():
         kept = sum(1 for _, k in occ if k)
         for p, k in occ:
-            if k or _shifted(name, p, near[id(p)]):
+            if k or rendered_in(name, p.zh_text) or _shifted(name, p, near[id(p)]):
                 continue
             if kept == 0 and len(occ) > 1:
                 continue  # always rendered in Chinese: consistent
@@ -723,6 +724,7 @@ def check_entities(alignment: Alignment) -> list[Finding]:
                 and t.lower() not in en_flat
                 and t.lower() not in en_names_all
                 and not _abbreviates(t, p.en_text)
+                and not stands_for(t, p.en_text)
                 and not _shifted(t.lower(), p, near[id(p)])
                 # "CS231N" for "231N": the course's full name, letters put in front
                 and not any(same_code(t.lower(), c) for c in codes(p.en_text))
@@ -743,6 +745,7 @@ def check_entities(alignment: Alignment) -> list[Finding]:
                     # its stem: "Generalization" for "generalized"
                     and item.lower()[: max(5, len(item) - 5)] not in window_flat
                     and not _abbreviates(item, window)
+                    and not stands_for(item, window)
                 ):
                     out.append(
                         _finding(
@@ -756,7 +759,7 @@ def check_entities(alignment: Alignment) -> list[Finding]:
         # rendering translators get wrong; a reviewer should confirm it.
         for m in _CJK_NAME_GLOSS.finditer(p.zh_text):
             cjk, latin = m.group(1), m.group(2).strip()
-            if latin.lower() in en_names and not latin.isupper():
+            if latin.lower() in en_names and not latin.isupper() and not is_standard_rendering(latin, cjk):
                 out.append(
                     _finding(
                         p, "entity", Severity.WARNING, f"'{latin}' is rendered as '{cjk}': confirm this Chinese name"
