@@ -694,3 +694,18 @@ def test_glossary_lookups() -> None:
     assert is_standard_rendering("LiDAR", "激光雷达") and not is_standard_rendering("Unitree", "优趣科技")
     assert stands_for("LLM", "large language models are big") and stands_for("B2C", "business-to-consumer sales")
     assert not stands_for("LLM", "models are big")
+
+
+@pytest.mark.parametrize(("next_chinese", "severity"), [("#30 开头，#31。", "info"), ("#32 开头，#31。", "warning")])
+def test_unaligned_sentence_rendered_at_the_start_of_the_next_line(next_chinese: str, severity: str) -> None:
+    """The translator opened the next line with it: information, not an omission to fix."""
+    from subalign.checks import check_omissions
+
+    from conftest import TokenEmbedder
+
+    filler = [pair(k, f"#{k} is what we said.", f"#{k}。", 0.7 + 0.02 * (k % 5)) for k in range(20)]
+    alone = pair(30, "#30 this has no Chinese of its own.", "")
+    nxt = pair(31, "#31 is what came next.", next_chinese, 0.6)
+    found = check_omissions(Alignment([*filler, alone, nxt]), TokenEmbedder())
+    assert [(f.en, str(f.severity)) for f in found] == [((30,), severity)]
+    assert [str(f.severity) for f in check_omissions(Alignment([*filler, alone, nxt]))] == ["warning"]

@@ -129,9 +129,58 @@ def _neighbours(alignment: Alignment) -> dict[int, list[AlignedPair]]:
     }
 
 
-def check_omissions(alignment: Alignment) -> list[Finding]:
-    """English sentences with no Chinese rendering."""
-    return [_finding(p, "omission", Severity.WARNING, "English left untranslated") for p in alignment.omissions]
+def check_omissions(
+    alignment: Alignment, embedder: Embedder | None = None, thresholds: CheckThresholds | None = None
+) -> list[Finding]:
+    """English sentences with no Chinese rendering.
+
+    With ``embedder``, a sentence that a run of clauses at the edge of a
+    neighbouring line's Chinese renders -- at least as well as the
+    document's low pairs match, and better than any English sentence of that
+    line does -- is information only: the translator moved it into the next
+    (or previous) sentence ("所以与其说这是一个单一的系统，…" opening the
+    line after "So maybe it's not correct to think about it.").
+    """
+    th = thresholds or CheckThresholds()
+    rendered = _rendered_by_neighbour(alignment, embedder, th) if embedder is not None else {}
+    out = []
+    for p in alignment.omissions:
+        span = rendered.get(id(p))
+        if span is None:
+            out.append(_finding(p, "omission", Severity.WARNING, "English left untranslated"))
+        else:
+            msg = f'English with no Chinese of its own; the neighbouring line seems to render it: "{span}"'
+            out.append(_finding(p, "omission", Severity.INFO, msg))
+    return out
+
+
+def _rendered_by_neighbour(alignment: Alignment, embedder: Embedder, th: CheckThresholds) -> dict[int, str]:
+    """The Chinese clause run of a neighbouring line that renders each unaligned English sentence, by ``id``."""
+    scores = sorted(p.score for p in alignment.pairs if p.en and p.zh and p.score is not None)
+    omissions = alignment.omissions
+    if len(scores) < th.min_pairs_for_calibration or not omissions:
+        return {}
+    low = scores[int(th.merged_own_quantile * (len(scores) - 1))]
+    near = _neighbours(alignment)
+    jobs = [
+        (p, span, [s.text for s in q.en])
+        for p in omissions
+        for q in near[id(p)]
+        if q.en and q.zh and p.en_text.strip(" .") not in q.en_text
+        for span in _boundary_spans(q, p, Lang.ZH)
+    ]
+    if not jobs:
+        return {}
+    texts = sorted({t for p, span, rivals in jobs for t in (p.en_text, span, *rivals)})
+    index = {t: k for k, t in enumerate(texts)}
+    vecs = embedder.encode(texts)
+    out: dict[int, str] = {}
+    for p, span, rivals in jobs:
+        v = vecs[index[span]]
+        own = float(vecs[index[p.en_text]] @ v)
+        if own >= low and all(own > float(vecs[index[r]] @ v) for r in rivals) and id(p) not in out:
+            out[id(p)] = span
+    return out
 
 
 def check_additions(alignment: Alignment, thresholds: CheckThresholds | None = None) -> list[Finding]:
@@ -484,7 +533,7 @@ def run_checks(
     findings = (
         (check_merged(alignment, embedder, thresholds) if embedder is not None else [])
         + misplaced
-        + check_omissions(alignment)
+        + check_omissions(alignment, embedder, thresholds)
         + check_additions(alignment, thresholds)
         + low
         + check_numbers(alignment)
