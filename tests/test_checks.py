@@ -709,3 +709,44 @@ def test_unaligned_sentence_rendered_at_the_start_of_the_next_line(next_chinese:
     found = check_omissions(Alignment([*filler, alone, nxt]), TokenEmbedder())
     assert [(f.en, str(f.severity)) for f in found] == [((30,), severity)]
     assert [str(f.severity) for f in check_omissions(Alignment([*filler, alone, nxt]))] == ["warning"]
+
+
+@pytest.mark.parametrize(
+    ("chinese", "reported"),
+    [
+        ("第一句在这里翻译了。", True),
+        (
+            "第一句在这里翻译了，第二句的意思也在这里完整地翻译出来了，一个字都没有少，读者可以放心地阅读这一整段话。",
+            False,
+        ),
+    ],
+)
+def test_sentence_in_a_merged_pair_with_short_chinese(chinese: str, reported: bool) -> None:
+    """Chinese short for two sentences: a sentence that adds nothing is reported below the median, not only the
+    document's low pairs."""
+    from subalign.checks import check_merged
+
+    first, second = (
+        "This first sentence is rendered in the Chinese here.",
+        "And this second one is not rendered there at all.",
+    )
+    table = {chinese: [1, 0, 0], first: [1, 0, 0], second: [0.45, 0.893, 0], f"{first} {second}": [1, 1, 0]}
+    pairs = [
+        pair(
+            k,
+            f"#{k} is what we said about this topic today.",
+            f"#{k}这是我们今天关于这个话题说的话。",
+            0.3 + 0.05 * (k % 11),
+        )
+        for k in range(20)
+    ]
+    table.update({pairs[-1].zh_text: [0, 0, 1], "#21这是我们今天关于这个话题说的话。": [0, 0, 1]})
+    merged = AlignedPair(
+        "01",
+        (Sentence(Lang.EN, 20, first, "01", 0, 0, 1), Sentence(Lang.EN, 21, second, "01", 0, 0, 1)),
+        (Sentence(Lang.ZH, 20, chinese, "01", 0, 0, 1),),
+        0.7,
+    )
+    nxt = pair(22, "#21 is what we said about this topic today.", "#21这是我们今天关于这个话题说的话。", 0.6)
+    found = check_merged(Alignment([*pairs, merged, nxt]), _TableEmbedder(table))
+    assert [f.en_text for f in found] == ([second] if reported else [])

@@ -352,7 +352,10 @@ def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThre
     lowest pair scores, it is reported (omission for English, addition for
     Chinese) -- unless a run of up to three clauses of the other side matches
     it at least that well (a long sentence that renders it in one clause).
-    Thresholds come from this document's scores.
+    When the pair's Chinese is also short for its English (``partial_clause_z``
+    robust deviations, the length evidence of a missing part), an English
+    sentence below the document's median pair score is enough.  Thresholds
+    come from this document's scores.
     """
     th = thresholds or CheckThresholds()
     scores = sorted(p.score for p in alignment.pairs if p.en and p.zh and p.score is not None)
@@ -374,12 +377,15 @@ def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThre
     texts = sorted({t for _, e, _, full, rest, other in jobs for t in (e.text, full, rest, other)})
     index = {t: k for k, t in enumerate(texts)}
     vecs = embedder.encode(texts)
+    median = scores[len(scores) // 2]
+    short = _short_chinese(alignment, th)
     suspects = []
     for p, edge, side, full, rest, other in jobs:
         o = vecs[index[other]]
         gain = float(vecs[index[rest]] @ o - vecs[index[full]] @ o)
         own = float(vecs[index[edge.text]] @ o)
-        if gain > th.merged_gain and own < low:
+        bar = median if side == "en" and id(p) in short else low
+        if gain > th.merged_gain and own < bar:
             suspects.append((p, edge, side, own))
     # A long sentence on the other side may render the suspect in one of its
     # clauses ("… 我就要结束我的演讲了" for "So, I'm going to wrap up now."),
@@ -434,6 +440,16 @@ def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThre
             )
         )
     return out
+
+
+def _short_chinese(alignment: Alignment, th: CheckThresholds) -> set[int]:
+    """``id`` of the pairs whose Chinese is at least ``partial_clause_z`` robust deviations short for its English."""
+    pairs = [p for p in alignment.pairs if p.en and p.zh and len(p.en_text) >= th.length_min_chars]
+    if len(pairs) < th.min_pairs_for_calibration:
+        return set()
+    logs = [math.log(_zh_length(p.zh_text) / _en_length(p.en_text)) for p in pairs]
+    median, sigma = _robust_stats(logs)
+    return {id(p) for p, x in zip(pairs, logs, strict=True) if (x - median) / sigma < -th.partial_clause_z}
 
 
 def _best_rendering_of_a_clause(pair: AlignedPair, edge: Sentence, embedder: Embedder) -> bool:
