@@ -750,3 +750,29 @@ def test_sentence_in_a_merged_pair_with_short_chinese(chinese: str, reported: bo
     nxt = pair(22, "#21 is what we said about this topic today.", "#21这是我们今天关于这个话题说的话。", 0.6)
     found = check_merged(Alignment([*pairs, merged, nxt]), _TableEmbedder(table))
     assert [f.en_text for f in found] == ([second] if reported else [])
+
+
+@pytest.mark.parametrize(("clause_vector", "reported"), [([0, 1, 0], False), ([0.5, 1, 0], True)])
+def test_a_clause_rescues_only_the_sentence_it_renders_best(clause_vector: list[float], reported: bool) -> None:
+    """A clause that the pair's other sentence matches better renders that sentence, not the suspect."""
+    from subalign.checks import check_merged
+
+    first, edge = "Please share this game with young people everywhere.", "So, I'm going to wrap up now."
+    zh = "请把这个游戏分享给各地的年轻人，谢谢大家。"
+    table = {
+        first: [1, 0.8, 0],
+        edge: [0, 1, 0],
+        f"{first} {edge}": [1, 0, 1],
+        zh: [1, 0.2, 0],
+        "请把这个游戏分享给各地的年轻人，": [1, 0.8, 0],
+        "谢谢大家。": clause_vector,
+    }
+    pairs = [pair(k, f"#{k} is what we said.", f"#{k}。") for k in range(10)]
+    merged = AlignedPair(
+        "01",
+        (Sentence(Lang.EN, 20, first, "01", 0, 0, 1), Sentence(Lang.EN, 21, edge, "01", 0, 0, 1)),
+        (Sentence(Lang.ZH, 20, zh, "01", 0, 0, 1),),
+        0.5,
+    )
+    found = check_merged(Alignment([*pairs, merged]), _TableEmbedder(table))
+    assert [f.en_text for f in found] == ([edge] if reported else [])

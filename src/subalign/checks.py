@@ -351,8 +351,9 @@ def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThre
     out, and its own similarity to the other side is among the document's
     lowest pair scores, it is reported (omission for English, addition for
     Chinese) -- unless a run of up to three clauses of the other side matches
-    it at least that well (a long sentence that renders it in one clause).
-    When the pair's Chinese is also short for its English (``partial_clause_z``
+    it at least that well (a long sentence that renders it in one clause),
+    and better than the sentences that otherwise claim that run (the pair's
+    other sentences, or the neighbouring line's own).  When the pair's Chinese is also short for its English (``partial_clause_z``
     robust deviations, the length evidence of a missing part), an English
     sentence below the document's median pair score is enough.  Thresholds
     come from this document's scores.
@@ -378,13 +379,13 @@ def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThre
     index = {t: k for k, t in enumerate(texts)}
     vecs = embedder.encode(texts)
     median = scores[len(scores) // 2]
-    short = _short_chinese(alignment, th)
+    short_zh = _short_chinese(alignment, th)
     suspects = []
     for p, edge, side, full, rest, other in jobs:
         o = vecs[index[other]]
         gain = float(vecs[index[rest]] @ o - vecs[index[full]] @ o)
         own = float(vecs[index[edge.text]] @ o)
-        bar = median if side == "en" and id(p) in short else low
+        bar = median if side == "en" and id(p) in short_zh else low
         if gain > th.merged_gain and own < bar:
             suspects.append((p, edge, side, own))
     # A long sentence on the other side may render the suspect in one of its
@@ -392,25 +393,37 @@ def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThre
     # or the neighbouring line may (a sentence moved across a line boundary):
     # whole-text similarity dilutes that, so a run of clauses, here or next
     # door, matching it at least as well as the document's low pairs clears it.
+    # A clause already taken by another sentence -- of this pair or of the neighbour it
+    # comes from -- that it matches better renders that sentence, not the suspect.
     near = _neighbours(alignment)
-    spans = {
-        id(edge): _clause_spans(p.zh_text if side == "en" else p.en_text, Lang.ZH if side == "en" else Lang.EN)
-        + [
-            span
+    spans: dict[int, list[tuple[str, list[str]]]] = {}
+    for p, edge, side, _ in suspects:
+        span_lang = Lang.ZH if side == "en" else Lang.EN
+        own_side = p.en if side == "en" else p.zh
+        rivals = [s.text for s in own_side if s is not edge]
+        spans[id(edge)] = [(t, rivals) for t in _clause_spans(p.zh_text if side == "en" else p.en_text, span_lang)] + [
+            (t, [s.text for s in (q.en if side == "en" else q.zh)])
             for q in near[id(p)]
             # a neighbour holding the very same words is a duplicated line, not a shift
             if edge.text.strip(" 。.") not in (q.en_text + q.zh_text)
-            for span in _boundary_spans(q, p, Lang.ZH if side == "en" else Lang.EN)
+            for t in _boundary_spans(q, p, span_lang)
         ]
-        for p, edge, side, _ in suspects
-    }
-    span_texts = sorted({t for v in spans.values() for t in v} | {edge.text for _, edge, _, _ in suspects})
+    span_texts = sorted(
+        {t for v in spans.values() for span, rivals in v for t in (span, *rivals)}
+        | {edge.text for _, edge, _, _ in suspects}
+    )
     span_index = {t: k for k, t in enumerate(span_texts)}
     span_vecs = embedder.encode(span_texts) if suspects else vecs[:0]
+
+    def sim(a: str, b: str) -> float:
+        return float(span_vecs[span_index[a]] @ span_vecs[span_index[b]])
+
     out = []
     for p, edge, side, own in suspects:
-        e = span_vecs[span_index[edge.text]]
-        if any(float(span_vecs[span_index[t]] @ e) >= low for t in spans[id(edge)]):
+        if any(
+            sim(edge.text, t) >= low and all(sim(edge.text, t) >= sim(r, t) for r in rivals)
+            for t, rivals in spans[id(edge)]
+        ):
             continue
         if side == "zh" and _best_rendering_of_a_clause(p, edge, embedder):
             continue
