@@ -353,9 +353,10 @@ def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThre
     Chinese) -- unless a run of up to three clauses of the other side matches
     it at least that well (a long sentence that renders it in one clause),
     and better than the sentences that otherwise claim that run (the pair's
-    other sentences, or the neighbouring line's own).  When the pair's Chinese is also short for its English (``partial_clause_z``
-    robust deviations, the length evidence of a missing part), an English
-    sentence below the document's median pair score is enough.  Thresholds
+    other sentences, or the neighbouring line's own).  When the pair's
+    Chinese is also short for its English (``partial_clause_z`` robust
+    deviations, the length evidence of a missing part), an English sentence
+    below the document's median pair score is enough.  Thresholds
     come from this document's scores.
     """
     th = thresholds or CheckThresholds()
