@@ -347,10 +347,23 @@ class _TableEmbedder:
         return np.array(out, dtype=np.float32)
 
 
+def _merged_findings(first: str, edge: str, zh: str, table: dict[str, list[float]]) -> list[str]:
+    """English reported by `check_merged` for a 2-1 pair (``first`` + ``edge`` against ``zh``) among filler pairs."""
+    from subalign.checks import check_merged
+
+    pairs = [pair(k, f"#{k} is what we said.", f"#{k}。") for k in range(10)]
+    merged = AlignedPair(
+        "01",
+        (Sentence(Lang.EN, 20, first, "01", 0, 0, 1), Sentence(Lang.EN, 21, edge, "01", 0, 0, 1)),
+        (Sentence(Lang.ZH, 20, zh, "01", 0, 0, 1),),
+        0.5,
+    )
+    return [f.en_text for f in check_merged(Alignment([*pairs, merged]), _TableEmbedder(table))]
+
+
 @pytest.mark.parametrize(("second_clause", "reported"), [("我就要结束我的演讲了", False), ("那是另一回事", True)])
 def test_merged_sentence_rendered_in_a_clause_is_not_untranslated(second_clause: str, reported: bool) -> None:
     """The whole Chinese dilutes a sentence it renders in one clause; the clause clears it."""
-    from subalign.checks import check_merged
 
     first, edge = "Please share this game with young people everywhere.", "So, I'm going to wrap up now."
     zh = f"请把这个游戏分享给各地的年轻人，{second_clause}。"
@@ -362,15 +375,7 @@ def test_merged_sentence_rendered_in_a_clause_is_not_untranslated(second_clause:
         "我就要结束我的演讲了。": [0, 1, 0],
         "那是另一回事。": [0, 0, 0, 1],
     }
-    pairs = [pair(k, f"#{k} is what we said.", f"#{k}。") for k in range(10)]
-    merged = AlignedPair(
-        "01",
-        (Sentence(Lang.EN, 20, first, "01", 0, 0, 1), Sentence(Lang.EN, 21, edge, "01", 0, 0, 1)),
-        (Sentence(Lang.ZH, 20, zh, "01", 0, 0, 1),),
-        0.5,
-    )
-    found = check_merged(Alignment([*pairs, merged]), _TableEmbedder(table))
-    assert [f.en_text for f in found] == ([edge] if reported else [])
+    assert _merged_findings(first, edge, zh, table) == ([edge] if reported else [])
 
 
 def test_chinese_that_renders_another_sentence_is_reported() -> None:
@@ -755,7 +760,6 @@ def test_sentence_in_a_merged_pair_with_short_chinese(chinese: str, reported: bo
 @pytest.mark.parametrize(("clause_vector", "reported"), [([0, 1, 0], False), ([0.5, 1, 0], True)])
 def test_a_clause_rescues_only_the_sentence_it_renders_best(clause_vector: list[float], reported: bool) -> None:
     """A clause that the pair's other sentence matches better renders that sentence, not the suspect."""
-    from subalign.checks import check_merged
 
     first, edge = "Please share this game with young people everywhere.", "So, I'm going to wrap up now."
     zh = "请把这个游戏分享给各地的年轻人，谢谢大家。"
@@ -767,12 +771,4 @@ def test_a_clause_rescues_only_the_sentence_it_renders_best(clause_vector: list[
         "请把这个游戏分享给各地的年轻人，": [1, 0.8, 0],
         "谢谢大家。": clause_vector,
     }
-    pairs = [pair(k, f"#{k} is what we said.", f"#{k}。") for k in range(10)]
-    merged = AlignedPair(
-        "01",
-        (Sentence(Lang.EN, 20, first, "01", 0, 0, 1), Sentence(Lang.EN, 21, edge, "01", 0, 0, 1)),
-        (Sentence(Lang.ZH, 20, zh, "01", 0, 0, 1),),
-        0.5,
-    )
-    found = check_merged(Alignment([*pairs, merged]), _TableEmbedder(table))
-    assert [f.en_text for f in found] == ([edge] if reported else [])
+    assert _merged_findings(first, edge, zh, table) == ([edge] if reported else [])
