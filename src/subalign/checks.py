@@ -99,6 +99,14 @@ def _robust_stats(scores: Sequence[float]) -> tuple[float, float]:
     return median, max(1.4826 * mad, 1e-6)
 
 
+def _low_score(alignment: Alignment, th: CheckThresholds) -> float | None:
+    """The document's ``merged_own_quantile`` pair score: what its weakest translations reach (None: too few pairs)."""
+    scores = sorted(p.score for p in alignment.pairs if p.en and p.zh and p.score is not None)
+    if len(scores) < th.min_pairs_for_calibration:
+        return None
+    return scores[int(th.merged_own_quantile * (len(scores) - 1))]
+
+
 def _finding(p: AlignedPair, kind: str, severity: Severity, message: str, **measured: float) -> Finding:
     """A finding located at pair ``p``, with both texts for the reviewer."""
     return Finding(
@@ -156,11 +164,10 @@ def check_omissions(
 
 def _rendered_by_neighbour(alignment: Alignment, embedder: Embedder, th: CheckThresholds) -> dict[int, str]:
     """The Chinese clause run of a neighbouring line that renders each unaligned English sentence, by ``id``."""
-    scores = sorted(p.score for p in alignment.pairs if p.en and p.zh and p.score is not None)
     omissions = alignment.omissions
-    if len(scores) < th.min_pairs_for_calibration or not omissions:
+    low = _low_score(alignment, th)
+    if low is None or not omissions:
         return {}
-    low = scores[int(th.merged_own_quantile * (len(scores) - 1))]
     near = _neighbours(alignment)
     jobs = [
         (p, span, [s.text for s in q.en])
@@ -293,9 +300,10 @@ def _displaced(
     inside a merged pair: the English is untranslated.  The same test with
     the languages swapped finds an added Chinese sentence.
     """
-    scores = sorted(p.score for p in alignment.pairs if p.en and p.zh and p.score is not None)
-    low = scores[int(th.merged_own_quantile * (len(scores) - 1))]
+    low = _low_score(alignment, th)
     near = _neighbours(alignment)
+    if low is None:
+        return {}
     # (pair, neighbour, tested language, its sentence, its side joined, the other side joined, neighbour's text)
     jobs = []
     for p in pairs:
@@ -360,10 +368,9 @@ def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThre
     come from this document's scores.
     """
     th = thresholds or CheckThresholds()
-    scores = sorted(p.score for p in alignment.pairs if p.en and p.zh and p.score is not None)
-    if len(scores) < th.min_pairs_for_calibration:
+    low = _low_score(alignment, th)
+    if low is None:
         return []
-    low = scores[int(th.merged_own_quantile * (len(scores) - 1))]
     jobs: list[tuple[AlignedPair, Sentence, str, str, str, str]] = []
     for p in alignment.pairs:
         if not p.en or not p.zh:
@@ -379,7 +386,7 @@ def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThre
     texts = sorted({t for _, e, _, full, rest, other in jobs for t in (e.text, full, rest, other)})
     index = {t: k for k, t in enumerate(texts)}
     vecs = embedder.encode(texts)
-    median = scores[len(scores) // 2]
+    median = statistics.median(p.score for p in alignment.pairs if p.en and p.zh and p.score is not None)
     short_zh = _short_chinese(alignment, th)
     suspects = []
     for p, edge, side, full, rest, other in jobs:
@@ -456,14 +463,23 @@ def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThre
     return out
 
 
-def _short_chinese(alignment: Alignment, th: CheckThresholds) -> set[int]:
-    """``id`` of the pairs whose Chinese is at least ``partial_clause_z`` robust deviations short for its English."""
+def _length_z(alignment: Alignment, th: CheckThresholds) -> list[tuple[AlignedPair, float]]:
+    """Pairs with English of ``length_min_chars`` or more, each with the robust z of its log length ratio.
+
+    Empty when fewer than ``min_pairs_for_calibration`` such pairs tell what
+    this translation's usual ratio is.
+    """
     pairs = [p for p in alignment.pairs if p.en and p.zh and len(p.en_text) >= th.length_min_chars]
     if len(pairs) < th.min_pairs_for_calibration:
-        return set()
+        return []
     logs = [math.log(_zh_length(p.zh_text) / _en_length(p.en_text)) for p in pairs]
     median, sigma = _robust_stats(logs)
-    return {id(p) for p, x in zip(pairs, logs, strict=True) if (x - median) / sigma < -th.partial_clause_z}
+    return [(p, (x - median) / sigma) for p, x in zip(pairs, logs, strict=True)]
+
+
+def _short_chinese(alignment: Alignment, th: CheckThresholds) -> set[int]:
+    """``id`` of the pairs whose Chinese is at least ``partial_clause_z`` robust deviations short for its English."""
+    return {id(p) for p, z in _length_z(alignment, th) if z < -th.partial_clause_z}
 
 
 def _best_rendering_of_a_clause(pair: AlignedPair, edge: Sentence, embedder: Embedder) -> bool:
@@ -1002,19 +1018,16 @@ def check_length_ratio(
     """
     th = thresholds or CheckThresholds()
     length_alone = th.partial_omission_z if embedder is None else th.partial_length_alone_z
-    pairs = [p for p in alignment.pairs if p.en and p.zh and len(p.en_text) >= th.length_min_chars]
-    if len(pairs) < th.min_pairs_for_calibration:
+    pairs_z = _length_z(alignment, th)
+    if not pairs_z:
         return []
-    logs = [math.log(_zh_length(p.zh_text) / _en_length(p.en_text)) for p in pairs]
-    median, sigma = _robust_stats(logs)
     # Short Chinese that the model still finds a better-than-usual match for
     # its English is a terse rendering ("我的祖父服毒自杀。"), not a gap.
     scores = [p.score for p in alignment.pairs if p.en and p.zh and p.score is not None]
     median_score = statistics.median(scores) if embedder is not None and scores else None
     near = _neighbours(alignment)
     out = []
-    for p, x in zip(pairs, logs, strict=True):
-        z = (x - median) / sigma
+    for p, z in pairs_z:
         missing = _missing_clause(p, embedder) if embedder is not None and z < -th.partial_clause_z else None
         # Below -length_alone the length speaks for itself; the clause only names what moved.
         clause_gap = (
