@@ -195,17 +195,17 @@ def perturb(
             edits.append((j, new, None))
             done.append(Perturbation(kind, doc.en[i], new))
         used.add(j)
-    for j, new, extra in sorted(edits, key=lambda e: -e[0]):
-        if extra is not None:
-            zh.insert(j + 1, extra)
+    for j, replacement, inserted in sorted(edits, key=lambda e: -e[0]):
+        if inserted is not None:
+            zh.insert(j + 1, inserted)
             if par:
                 par.insert(j + 1, par[j])  # an inserted sentence joins the paragraph it follows
-        elif new is None:
+        elif replacement is None:
             del zh[j]
             if par:
                 del par[j]
         else:
-            zh[j] = new
+            zh[j] = replacement
     return zh, par, done
 
 
@@ -331,7 +331,11 @@ def _suite_counts(
     tp_found = n_found = tp_pert = n_pert = n_all = tp_all = 0
     for d in docs:
         other_doc_pool = [s for s in pool if s not in set(d.zh)]
-        zh, par, perts = perturb(d, kind, rng, per_doc, lambda pl=other_doc_pool: rng.choice(pl))
+
+        def other(pl: list[str] = other_doc_pool) -> str:
+            return rng.choice(pl)
+
+        zh, par, perts = perturb(d, kind, rng, per_doc, other)
         if not perts:
             continue
         _, findings = align_and_check(d, zh, par, embedder)
