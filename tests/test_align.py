@@ -17,6 +17,7 @@ from subalign.align import (
     format_beads,
 )
 from subalign.model import Bead
+from test_properties import episodes
 
 from conftest import TokenEmbedder
 
@@ -178,3 +179,63 @@ def test_real_model_aligns_english_and_chinese(use_embedder) -> None:  # type: i
     # Either direction works.
     back = align_texts(zh, en, use_embedder, src_chinese=True, tgt_chinese=False)
     assert _beads(back) == [((0,), (0, 1)), ((1,), (2,)), ((), (3,)), ((2,), (4,)), ((3,), (5,))]
+
+
+class _CountingEmbedder(TokenEmbedder):
+    """The token fake, counting the texts it embeds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts = 0
+
+    def encode(self, texts):  # type: ignore[no-untyped-def]
+        self.texts += len(texts)
+        return super().encode(texts)
+
+
+def test_calibration_reads_only_the_windows_it_announces() -> None:
+    from subalign.align import calibration_windows, window_counts
+
+    emb = _CountingEmbedder()
+    cfg = AlignerConfig()
+    en = [f"Sentence #{i} is here." for i in range(40)]
+    zh = [f"第#{i}句。" for i in range(37)]
+    full_s, full_t = embed_windows(en, emb, 4, " "), embed_windows(zh, emb, 4, "")
+    drawn_s, drawn_t = calibration_windows(window_counts(40, 4), window_counts(37, 4), cfg)
+    part_s = embed_windows(en, emb, 4, " ", keep=lambda k, i: k == 1 or (k, i) in drawn_s)
+    part_t = embed_windows(zh, emb, 4, "", keep=lambda k, i: k == 1 or (k, i) in drawn_t)
+    a, b = calibrate(full_s, full_t, cfg), calibrate(part_s, part_t, cfg)
+    assert np.array_equal(a.src_pool, b.src_pool) and np.array_equal(a.tgt_pool, b.tgt_pool)
+    assert (a.skip, a.log_ratio) == (b.skip, b.log_ratio)
+    assert any(k > 1 for k, _ in drawn_s)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_transcript_alignment_embeds_only_what_it_reads(data: st.DataObject) -> None:
+    """Embedding only the windows inside paragraph beads changes nothing but the work done."""
+    from pathlib import Path
+
+    import subalign.align as align_module
+    from subalign.align import align_transcript
+    from subalign.segment import segment_sections
+    from subalign.textio import DecodedText
+    from subalign.transcript import parse_episode
+
+    text = data.draw(episodes())
+    segmented = segment_sections(parse_episode(DecodedText(text, "utf-8", Path("gen.md"))).sections)
+    selective = _CountingEmbedder()
+    got = align_transcript(segmented, selective)
+    every = _CountingEmbedder()
+    original = align_module.embed_windows
+
+    def embed_all(units, embedder, max_side, joiner, keep=None):  # type: ignore[no-untyped-def]
+        return original(units, embedder, max_side, joiner)
+
+    align_module.embed_windows = embed_all
+    try:
+        want = align_transcript(segmented, every)
+    finally:
+        align_module.embed_windows = original
+    assert [(p.en, p.zh, p.score) for p in got.pairs] == [(p.en, p.zh, p.score) for p in want.pairs]
+    assert selective.texts <= every.texts

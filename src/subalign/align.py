@@ -113,20 +113,47 @@ def window_texts(units: Sequence[str], k: int, joiner: str) -> list[str]:
     return [joiner.join(units[i : i + k]) for i in range(len(units) - k + 1)]
 
 
-def embed_windows(units: Sequence[str], embedder: Embedder, max_side: int, joiner: str) -> Windows:
-    """Embed every window of 1..``max_side`` units in one batch."""
+def window_counts(n: int, max_side: int) -> dict[int, int]:
+    """How many windows of each size 1..``max_side`` a sequence of ``n`` units has."""
+    return {k: n - k + 1 for k in range(1, min(max_side, n) + 1)}
+
+
+def embed_windows(
+    units: Sequence[str],
+    embedder: Embedder,
+    max_side: int,
+    joiner: str,
+    keep: Callable[[int, int], bool] | None = None,
+) -> Windows:
+    """Embed every window of 1..``max_side`` units in one batch.
+
+    With ``keep``, only the windows ``(size, start)`` it accepts are embedded;
+    the others get zero vectors (their lengths are still exact), for callers
+    that know which windows they will read.
+    """
     texts: list[str] = []
-    spans: dict[int, tuple[int, int]] = {}
-    for k in range(1, min(max_side, len(units)) + 1):
+    rows: dict[int, list[int]] = {}
+    lens: dict[int, npt.NDArray[np.float64]] = {}
+    for k in window_counts(len(units), max_side):
         w = window_texts(units, k, joiner)
-        spans[k] = (len(texts), len(texts) + len(w))
-        texts.extend(w)
+        lens[k] = np.array([len(t) for t in w], dtype=np.float64)
+        rows[k] = [i for i in range(len(w)) if keep is None or keep(k, i)]
+        texts.extend(w[i] for i in rows[k])
+    if not lens:
+        return Windows({}, {})
     vecs = embedder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
-    lens = np.array([len(t) for t in texts], dtype=np.float64)
-    return Windows(
-        {k: vecs[a:b] for k, (a, b) in spans.items()},
-        {k: lens[a:b] for k, (a, b) in spans.items()},
-    )
+    out: dict[int, FloatMatrix] = {}
+    start = 0
+    for k, idx in rows.items():
+        block = vecs[start : start + len(idx)]
+        start += len(idx)
+        if keep is None:
+            out[k] = block
+        else:
+            full = np.zeros((len(lens[k]), vecs.shape[1]), dtype=np.float32)
+            full[idx] = block
+            out[k] = full
+    return Windows(out, lens)
 
 
 def averaged_windows(vecs: FloatMatrix, lengths: npt.NDArray[np.float64], max_side: int) -> Windows:
@@ -163,14 +190,42 @@ class Calibration:
     log_ratio: float
 
 
+def _pool_picks(rng: np.random.Generator, counts: dict[int, int], config: AlignerConfig) -> npt.NDArray[np.int64]:
+    """Random rows of the pool of all windows (sizes in increasing order, stacked)."""
+    total = sum(counts.values())
+    picks: npt.NDArray[np.int64] = rng.integers(0, total, size=min(config.random_samples, total))
+    return picks
+
+
+def calibration_windows(
+    src_counts: dict[int, int], tgt_counts: dict[int, int], config: AlignerConfig
+) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """The windows ``(size, start)`` of each side that `calibrate` reads beyond single units.
+
+    The same draws as `calibrate` makes, so a caller can embed only these and
+    the windows it aligns.
+    """
+    rng = np.random.default_rng(config.seed)
+
+    def windows(counts: dict[int, int]) -> set[tuple[int, int]]:
+        sizes = sorted(counts)
+        offsets = np.cumsum([0] + [counts[k] for k in sizes])
+        out = set()
+        for row in _pool_picks(rng, counts, config):
+            b = int(np.searchsorted(offsets, row, side="right")) - 1
+            out.add((sizes[b], int(row - offsets[b])))
+        return out
+
+    return windows(src_counts), windows(tgt_counts)
+
+
 def calibrate(src: Windows, tgt: Windows, config: AlignerConfig) -> Calibration:
     """Calibration of one document pair (both sides non-empty)."""
     rng = np.random.default_rng(config.seed)
 
     def sample(w: Windows) -> FloatMatrix:
         pool = np.vstack([w.vecs[k] for k in sorted(w.vecs)])
-        idx = rng.integers(0, pool.shape[0], size=min(config.random_samples, pool.shape[0]))
-        picked: FloatMatrix = pool[idx]
+        picked: FloatMatrix = pool[_pool_picks(rng, {k: w.vecs[k].shape[0] for k in sorted(w.vecs)}, config)]
         return picked
 
     total_s = float(src.lengths[1].sum()) or 1.0
@@ -531,18 +586,18 @@ def _section_beads(
 ) -> list[Bead]:
     """Beads over the section's sentence positions (0-based within the section)."""
     sc = config.sentences
-    sw = embed_windows([s.text for s in en], embedder, sc.max_side, joiner_for(False))
-    tw = embed_windows([s.text for s in zh], embedder, sc.max_side, joiner_for(True))
-    if not en or not zh:
-        return align_windows(sw, tw, sc)
-    cal = calibrate(sw, tw, sc)
+    en_texts, zh_texts = [s.text for s in en], [s.text for s in zh]
     n_en, n_zh = len(section.en), len(section.zh)
     ratio = max(n_en, n_zh) / max(1, min(n_en, n_zh))
-    if min(n_en, n_zh) < 2 or ratio > config.max_paragraph_ratio:
-        return align_windows(sw, tw, sc, cal)
-    # Paragraph vectors pool the sentence vectors already computed: no long
-    # texts to encode, and on the sample at least as accurate as embedding
-    # whole paragraphs (which blurs a paragraph's first and last sentences).
+    if not en or not zh or min(n_en, n_zh) < 2 or ratio > config.max_paragraph_ratio:
+        sw = embed_windows(en_texts, embedder, sc.max_side, joiner_for(False))
+        tw = embed_windows(zh_texts, embedder, sc.max_side, joiner_for(True))
+        return align_windows(sw, tw, sc, calibrate(sw, tw, sc) if en and zh else None)
+    # Paragraph vectors pool the sentence vectors: no long texts to encode,
+    # and on the sample at least as accurate as embedding whole paragraphs
+    # (which blurs a paragraph's first and last sentences).
+    sw = embed_windows(en_texts, embedder, sc.max_side, joiner_for(False), keep=lambda k, i: k == 1)
+    tw = embed_windows(zh_texts, embedder, sc.max_side, joiner_for(True), keep=lambda k, i: k == 1)
     para_beads = align_windows(
         _pooled_paragraphs(sw, en, n_en, config.paragraphs.max_side),
         _pooled_paragraphs(tw, zh, n_zh, config.paragraphs.max_side),
@@ -552,14 +607,51 @@ def _section_beads(
     # paragraphs, hence a contiguous run of sentences on each side.
     en_first = _first_positions(en, n_en)
     zh_first = _first_positions(zh, n_zh)
+    spans = [
+        (
+            (en_first[pb.src[0]], en_first[pb.src[-1] + 1]) if pb.src else (0, 0),
+            (zh_first[pb.tgt[0]], zh_first[pb.tgt[-1] + 1]) if pb.tgt else (0, 0),
+        )
+        for pb in para_beads
+    ]
+    # Longer windows are embedded only where they are read: inside a paragraph
+    # bead, or drawn by the calibration (about 40% of the text is spared).
+    en_cal, zh_cal = calibration_windows(window_counts(len(en), sc.max_side), window_counts(len(zh), sc.max_side), sc)
+    sw = _with_longer_windows(sw, en_texts, embedder, sc.max_side, False, en_cal, [e for e, _ in spans])
+    tw = _with_longer_windows(tw, zh_texts, embedder, sc.max_side, True, zh_cal, [z for _, z in spans])
+    cal = calibrate(sw, tw, sc)
     beads: list[Bead] = []
-    for pb in para_beads:
-        e0, e1 = (en_first[pb.src[0]], en_first[pb.src[-1] + 1]) if pb.src else (0, 0)
-        z0, z1 = (zh_first[pb.tgt[0]], zh_first[pb.tgt[-1] + 1]) if pb.tgt else (0, 0)
+    for (e0, e1), (z0, z1) in spans:
         inner = align_windows(sw.slice(e0, e1), tw.slice(z0, z1), sc, cal)
         for b in inner:
             beads.append(Bead(tuple(e0 + i for i in b.src), tuple(z0 + j for j in b.tgt), b.score))
     return beads
+
+
+def _with_longer_windows(
+    units_windows: Windows,
+    units: Sequence[str],
+    embedder: Embedder,
+    max_side: int,
+    chinese: bool,
+    drawn: set[tuple[int, int]],
+    spans: list[tuple[int, int]],
+) -> Windows:
+    """``units_windows`` (single units embedded) with the longer windows that lie inside a span or are ``drawn``."""
+    inside = {(k, i) for a, b in spans for k in range(2, max_side + 1) for i in range(a, b - k + 1)}
+    longer = embed_windows(
+        units,
+        embedder,
+        max_side,
+        joiner_for(chinese),
+        keep=lambda k, i: k > 1 and ((k, i) in inside or (k, i) in drawn),
+    )
+    dim = units_windows.vecs[1].shape[1]
+    vecs = {
+        k: units_windows.vecs[1] if k == 1 else (v if v.shape[1] == dim else np.zeros((v.shape[0], dim), np.float32))
+        for k, v in longer.vecs.items()
+    }
+    return Windows(vecs, longer.lengths)
 
 
 def _pooled_paragraphs(w: Windows, sentences: Sequence[Sentence], n_paragraphs: int, max_side: int) -> Windows:
