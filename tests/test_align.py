@@ -229,7 +229,7 @@ def test_transcript_alignment_embeds_only_what_it_reads(data: st.DataObject) -> 
     every = _CountingEmbedder()
     original = align_module.embed_windows
 
-    def embed_all(units, embedder, max_side, joiner, keep=None):  # type: ignore[no-untyped-def]
+    def embed_all(units, embedder, max_side, joiner, keep=None, like=None):  # type: ignore[no-untyped-def]
         return original(units, embedder, max_side, joiner)
 
     align_module.embed_windows = embed_all

@@ -124,12 +124,14 @@ def embed_windows(
     max_side: int,
     joiner: str,
     keep: Callable[[int, int], bool] | None = None,
+    like: Windows | None = None,
 ) -> Windows:
     """Embed every window of 1..``max_side`` units in one batch.
 
-    With ``keep``, only the windows ``(size, start)`` it accepts are embedded;
-    the others get zero vectors (their lengths are still exact), for callers
-    that know which windows they will read.
+    With ``keep``, only the windows ``(size, start)`` it accepts are embedded,
+    for callers that know which windows they will read; the others keep their
+    vectors from ``like`` (windows of the same units embedded before) or get
+    zero vectors.  Lengths are always exact.
     """
     texts: list[str] = []
     rows: dict[int, list[int]] = {}
@@ -141,7 +143,8 @@ def embed_windows(
         texts.extend(w[i] for i in rows[k])
     if not lens:
         return Windows({}, {})
-    vecs = embedder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+    dim = like.vecs[1].shape[1] if like is not None else 1
+    vecs = embedder.encode(texts) if texts else np.zeros((0, dim), dtype=np.float32)
     out: dict[int, FloatMatrix] = {}
     start = 0
     for k, idx in rows.items():
@@ -150,7 +153,9 @@ def embed_windows(
         if keep is None:
             out[k] = block
         else:
-            full = np.zeros((len(lens[k]), vecs.shape[1]), dtype=np.float32)
+            full = like.vecs[k].copy() if like is not None and k in like.vecs else None
+            if full is None:
+                full = np.zeros((len(lens[k]), vecs.shape[1]), dtype=np.float32)
             full[idx] = block
             out[k] = full
     return Windows(out, lens)
@@ -200,7 +205,7 @@ def _pool_picks(rng: np.random.Generator, counts: dict[int, int], config: Aligne
 def calibration_windows(
     src_counts: dict[int, int], tgt_counts: dict[int, int], config: AlignerConfig
 ) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
-    """The windows ``(size, start)`` of each side that `calibrate` reads beyond single units.
+    """The windows ``(size, start)`` of each side that `calibrate` draws.
 
     The same draws as `calibrate` makes, so a caller can embed only these and
     the windows it aligns.
@@ -617,8 +622,16 @@ def _section_beads(
     # Longer windows are embedded only where they are read: inside a paragraph
     # bead, or drawn by the calibration (about 40% of the text is spared).
     en_cal, zh_cal = calibration_windows(window_counts(len(en), sc.max_side), window_counts(len(zh), sc.max_side), sc)
-    sw = _with_longer_windows(sw, en_texts, embedder, sc.max_side, False, en_cal, [e for e, _ in spans])
-    tw = _with_longer_windows(tw, zh_texts, embedder, sc.max_side, True, zh_cal, [z for _, z in spans])
+    en_read, zh_read = (
+        en_cal | _inside([e for e, _ in spans], sc.max_side),
+        zh_cal | _inside([z for _, z in spans], sc.max_side),
+    )
+    sw = embed_windows(
+        en_texts, embedder, sc.max_side, joiner_for(False), keep=lambda k, i: k > 1 and (k, i) in en_read, like=sw
+    )
+    tw = embed_windows(
+        zh_texts, embedder, sc.max_side, joiner_for(True), keep=lambda k, i: k > 1 and (k, i) in zh_read, like=tw
+    )
     cal = calibrate(sw, tw, sc)
     beads: list[Bead] = []
     for (e0, e1), (z0, z1) in spans:
@@ -628,30 +641,9 @@ def _section_beads(
     return beads
 
 
-def _with_longer_windows(
-    units_windows: Windows,
-    units: Sequence[str],
-    embedder: Embedder,
-    max_side: int,
-    chinese: bool,
-    drawn: set[tuple[int, int]],
-    spans: list[tuple[int, int]],
-) -> Windows:
-    """``units_windows`` (single units embedded) with the longer windows that lie inside a span or are ``drawn``."""
-    inside = {(k, i) for a, b in spans for k in range(2, max_side + 1) for i in range(a, b - k + 1)}
-    longer = embed_windows(
-        units,
-        embedder,
-        max_side,
-        joiner_for(chinese),
-        keep=lambda k, i: k > 1 and ((k, i) in inside or (k, i) in drawn),
-    )
-    dim = units_windows.vecs[1].shape[1]
-    vecs = {
-        k: units_windows.vecs[1] if k == 1 else (v if v.shape[1] == dim else np.zeros((v.shape[0], dim), np.float32))
-        for k, v in longer.vecs.items()
-    }
-    return Windows(vecs, longer.lengths)
+def _inside(spans: list[tuple[int, int]], max_side: int) -> set[tuple[int, int]]:
+    """The windows ``(size, start)`` of 2..``max_side`` units that lie wholly inside one of ``spans``."""
+    return {(k, i) for a, b in spans for k in range(2, max_side + 1) for i in range(a, b - k + 1)}
 
 
 def _pooled_paragraphs(w: Windows, sentences: Sequence[Sentence], n_paragraphs: int, max_side: int) -> Windows:
