@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -107,6 +107,18 @@ def _low_score(alignment: Alignment, th: CheckThresholds) -> float | None:
     return scores[int(th.merged_own_quantile * (len(scores) - 1))]
 
 
+def _similarity(embedder: Embedder, texts: set[str]) -> Callable[[str, str], float]:
+    """Cosine between any two of ``texts``, each embedded once."""
+    ordered = sorted(texts)
+    index = {t: k for k, t in enumerate(ordered)}
+    vecs = embedder.encode(ordered) if ordered else np.zeros((0, 1), dtype=np.float32)
+
+    def sim(a: str, b: str) -> float:
+        return float(vecs[index[a]] @ vecs[index[b]])
+
+    return sim
+
+
 def _finding(p: AlignedPair, kind: str, severity: Severity, message: str, **measured: float) -> Finding:
     """A finding located at pair ``p``, with both texts for the reviewer."""
     return Finding(
@@ -178,14 +190,11 @@ def _rendered_by_neighbour(alignment: Alignment, embedder: Embedder, th: CheckTh
     ]
     if not jobs:
         return {}
-    texts = sorted({t for p, span, rivals in jobs for t in (p.en_text, span, *rivals)})
-    index = {t: k for k, t in enumerate(texts)}
-    vecs = embedder.encode(texts)
+    sim = _similarity(embedder, {t for p, span, rivals in jobs for t in (p.en_text, span, *rivals)})
     out: dict[int, str] = {}
     for p, span, rivals in jobs:
-        v = vecs[index[span]]
-        own = float(vecs[index[p.en_text]] @ v)
-        if own >= low and all(own > float(vecs[index[r]] @ v) for r in rivals) and id(p) not in out:
+        own = sim(p.en_text, span)
+        if own >= low and all(own > sim(r, span) for r in rivals) and id(p) not in out:
             out[id(p)] = span
     return out
 
@@ -316,16 +325,13 @@ def _displaced(
                 jobs.append((p, q, Lang.ZH, p.zh_text, zh, en, q.zh_text))
     if not jobs:
         return {}
-    texts = sorted({t for job in jobs for t in job[3:]})
-    index = {t: k for k, t in enumerate(texts)}
-    vecs = embedder.encode(texts)
+    sim = _similarity(embedder, {t for job in jobs for t in job[3:]})
     out: dict[int, Finding] = {}
     for p, q, lang, own, own_joined, other_joined, q_own in jobs:
         if id(p) in out:
             continue
-        o = vecs[index[other_joined]]
-        with_q = float(vecs[index[q_own]] @ o)
-        if with_q < (q.score or 0.0) or with_q - float(vecs[index[own_joined]] @ o) <= th.merged_gain:
+        with_q = sim(q_own, other_joined)
+        if with_q < (q.score or 0.0) or with_q - sim(own_joined, other_joined) <= th.merged_gain:
             continue
         spans = _clause_spans(other_joined, Lang.ZH if lang is Lang.EN else Lang.EN)
         if spans:
@@ -416,16 +422,11 @@ def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThre
             if edge.text.strip(" 。.") not in (q.en_text + q.zh_text)
             for t in _boundary_spans(q, p, span_lang)
         ]
-    span_texts = sorted(
+    sim = _similarity(
+        embedder,
         {t for v in spans.values() for span, rivals in v for t in (span, *rivals)}
-        | {edge.text for _, edge, _, _ in suspects}
+        | {edge.text for _, edge, _, _ in suspects},
     )
-    span_index = {t: k for k, t in enumerate(span_texts)}
-    span_vecs = embedder.encode(span_texts) if suspects else vecs[:0]
-
-    def sim(a: str, b: str) -> float:
-        return float(span_vecs[span_index[a]] @ span_vecs[span_index[b]])
-
     out = []
     for p, edge, side, own in suspects:
         if any(
