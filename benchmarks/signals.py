@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -63,18 +62,22 @@ def pair_features(alignment: Alignment, embedder: Embedder) -> list[tuple[str, l
 
 
 def clipped(docs: list[Q.Doc], embedder: Embedder, seeds: range, per_doc: int) -> list[list[float | None]]:
-    """Measurements of the pairs that hold a clipped Chinese sentence, over draws ``seeds``."""
+    """Measurements of the pairs that hold a clipped Chinese sentence, over draws ``seeds``.
+
+    Every kind is drawn, in the suites' order, so that the partial omissions
+    are those `benchmarks/quality.py` scores.
+    """
     pool = [s for d in docs for s in d.zh if len(s) >= 8]
     out = []
     for seed in seeds:
         rng = random.Random(seed)
-        for d in docs:
-            zh, par, perts = Q.perturb(d, "partial_omission", rng, per_doc, partial(rng.choice, pool))
-            if not perts:
-                continue
-            alignment, _ = Q.align_and_check(d, zh, par, embedder)
-            targets = {p.zh_text for p in perts}
-            out += [f for text, f in pair_features(alignment, embedder) if any(t in text for t in targets)]
+        for kind in Q.ACCEPT:
+            for d, zh, par, perts in Q.perturbed_copies(docs, kind, rng, per_doc, pool):
+                if kind != "partial_omission":
+                    continue
+                alignment, _ = Q.align_and_check(d, zh, par, embedder)
+                targets = {p.zh_text for p in perts}
+                out += [f for text, f in pair_features(alignment, embedder) if any(t in text for t in targets)]
     return out
 
 
