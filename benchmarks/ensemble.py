@@ -86,7 +86,12 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--sample-per-doc", type=int, default=10)
     ap.add_argument("--sample-draws", type=int, default=5)
-    ap.add_argument("--kinds", default=",".join(Q.ACCEPT), help="comma-separated perturbation kinds")
+    ap.add_argument(
+        "--kinds",
+        default=",".join(Q.ACCEPT),
+        help="comma-separated perturbation kinds; a subset is faster but draws other perturbations than the "
+        "full suite (one generator a draw serves the kinds in turn)",
+    )
     args = ap.parse_args()
     print("command: python benchmarks/ensemble.py " + " ".join(sys.argv[1:]))
     os.environ.setdefault("OMP_NUM_THREADS", "2")
