@@ -195,9 +195,8 @@ class Calibration:
     log_ratio: float
 
 
-def _pool_picks(rng: np.random.Generator, counts: dict[int, int], config: AlignerConfig) -> npt.NDArray[np.int64]:
-    """Random rows of the pool of all windows (sizes in increasing order, stacked)."""
-    total = sum(counts.values())
+def _pool_picks(rng: np.random.Generator, total: int, config: AlignerConfig) -> npt.NDArray[np.int64]:
+    """Random rows of the pool of all ``total`` windows (sizes in increasing order, stacked)."""
     picks: npt.NDArray[np.int64] = rng.integers(0, total, size=min(config.random_samples, total))
     return picks
 
@@ -216,7 +215,7 @@ def calibration_windows(
         sizes = sorted(counts)
         offsets = np.cumsum([0] + [counts[k] for k in sizes])
         out = set()
-        for row in _pool_picks(rng, counts, config):
+        for row in _pool_picks(rng, sum(counts.values()), config):
             b = int(np.searchsorted(offsets, row, side="right")) - 1
             out.add((sizes[b], int(row - offsets[b])))
         return out
@@ -230,7 +229,7 @@ def calibrate(src: Windows, tgt: Windows, config: AlignerConfig) -> Calibration:
 
     def sample(w: Windows) -> FloatMatrix:
         pool = np.vstack([w.vecs[k] for k in sorted(w.vecs)])
-        picked: FloatMatrix = pool[_pool_picks(rng, {k: w.vecs[k].shape[0] for k in sorted(w.vecs)}, config)]
+        picked: FloatMatrix = pool[_pool_picks(rng, pool.shape[0], config)]
         return picked
 
     total_s = float(src.lengths[1].sum()) or 1.0
