@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from subalign.captions import LOW_CONFIDENCE, read_captions, time_sentences  # noqa: E402
+from subalign.captions import LOW_CONFIDENCE, time_sentences  # noqa: E402
+from subalign.readers.captions import read_caption_track  # noqa: E402
 from subalign.segment import segment_sections  # noqa: E402
 from subalign.transcript import read_transcript  # noqa: E402
 
@@ -49,7 +50,7 @@ def main() -> int:
         else:
             f.write_text(auto_vtt(garble(words, mismatch, seed=13) if mismatch else words), encoding="utf-8")
         t0 = time.perf_counter()
-        times = time_sentences(english, read_captions(f))
+        times = time_sentences(english, read_caption_track(f).words)
         secs = time.perf_counter() - t0
         err = sorted(abs(t.start - s) for t, s in zip(times, truth, strict=True))
         low = sum(t.confidence < LOW_CONFIDENCE for t in times) / len(times)

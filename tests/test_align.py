@@ -220,10 +220,10 @@ def test_transcript_alignment_embeds_only_what_it_reads(data: st.DataObject) -> 
     from subalign.align import align_transcript
     from subalign.segment import segment_sections
     from subalign.textio import DecodedText
-    from subalign.transcript import parse_episode
+    from subalign.readers import parse_document
 
     text = data.draw(episodes())
-    segmented = segment_sections(parse_episode(DecodedText(text, "utf-8", Path("gen.md"))).sections)
+    segmented = segment_sections(parse_document(DecodedText(text, "utf-8", Path("gen.md"))).sections)
     selective = _CountingEmbedder()
     got = align_transcript(segmented, selective)
     every = _CountingEmbedder()

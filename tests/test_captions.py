@@ -8,11 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from subalign.captions import normalise, read_captions, time_sentences
+from subalign.captions import normalise, time_sentences
+from subalign.readers.captions import read_caption_track
 from subalign.errors import InputError
 from subalign.model import Lang, Sentence
 from subalign.segment import segment_sections
-from subalign.transcript import read_transcript
+from subalign.readers import read_transcript
 
 from captions_gen import auto_vtt, garble, manual_srt, speak
 from conftest import SAMPLE, run_cli
@@ -54,7 +55,7 @@ def test_auto_captions_give_every_word_once(tmp_path: Path) -> None:
     words, _ = speak(texts)
     f = tmp_path / "auto.en.vtt"
     f.write_text(auto_vtt(words, per_cue=3), encoding="utf-8")
-    got = read_captions(f)
+    got = read_caption_track(f).words
     assert [w.text for w in got] == [
         "hi",
         "listeners",
@@ -76,14 +77,14 @@ def test_auto_captions_give_every_word_once(tmp_path: Path) -> None:
 def test_old_colour_style_drops_rolling_repeats(tmp_path: Path) -> None:
     f = tmp_path / "old.vtt"
     f.write_text(OLD_STYLE, encoding="utf-8")
-    assert [w.text for w in read_captions(f)] == ["hi", "listeners", "welcome", "back", "to", "no", "priors"]
+    assert [w.text for w in read_caption_track(f).words] == ["hi", "listeners", "welcome", "back", "to", "no", "priors"]
 
 
 def test_bad_caption_file(tmp_path: Path) -> None:
     f = tmp_path / "x.srt"
     f.write_text("1\nnot a time\nhello\n", encoding="utf-8")
     with pytest.raises(InputError):
-        read_captions(f)
+        read_caption_track(f).words
 
 
 @pytest.mark.parametrize("kind", ["auto", "manual"])
@@ -98,7 +99,7 @@ def test_sample_sentence_starts_from_captions(tmp_path: Path, kind: str) -> None
     else:
         f = tmp_path / "ep.en.srt"
         f.write_text(manual_srt(texts, truth, words), encoding="utf-8")
-    times = time_sentences(english, read_captions(f))
+    times = time_sentences(english, read_caption_track(f).words)
     errors = sorted(abs(t.start - s) for t, s in zip(times, truth, strict=True))
     p95 = errors[int(0.95 * (len(errors) - 1))]
     assert p95 <= 0.5, (p95, errors[-5:])

@@ -16,7 +16,7 @@ import webvtt
 
 from subalign.align import align_transcript
 from subalign.segment import segment_sections
-from subalign.transcript import read_transcript
+from subalign.readers import read_transcript
 
 from conftest import SAMPLE, run_cli
 

@@ -25,7 +25,7 @@ from subalign.model import Lang
 from subalign.segment import segment_sections
 from subalign.textio import DecodedText
 from subalign.timing import estimate_from_duration
-from subalign.transcript import parse_episode
+from subalign.readers import parse_document
 from subalign.writers import Layout, get_writer
 
 from conftest import TokenEmbedder
@@ -75,7 +75,7 @@ def episodes(draw: st.DrawFn) -> str:
     30.78125,
 )
 def test_every_sentence_reaches_the_bilingual_file(text: str, duration: float) -> None:
-    transcript = parse_episode(DecodedText(text, "utf-8", Path("gen.md")))
+    transcript = parse_document(DecodedText(text, "utf-8", Path("gen.md")))
     segmented = segment_sections(transcript.sections)
     en = [s.text for _, e, _ in segmented for s in e]
     zh = [s.text for _, _, z in segmented for s in z]

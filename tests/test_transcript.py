@@ -6,7 +6,8 @@ import pytest
 
 from subalign.errors import InputError
 from subalign.model import Lang
-from subalign.transcript import classify, read_transcript
+from subalign.readers import read_transcript
+from subalign.readers.blocks import classify
 
 from conftest import SAMPLE
 
@@ -20,7 +21,7 @@ def test_sample_episode_layout() -> None:
     assert [s.label for s in t.sections] == ["01", "02", "03", "04"]
     assert [(len(s.en), len(s.zh)) for s in t.sections] == [(15, 15), (33, 32), (74, 73), (58, 56)]
     # The Chinese outline at the top is kept aside, never part of a section.
-    assert "的对话要点" in t.summary
+    assert any("的对话要点" in x.text and x.reason.startswith("before the first section") for x in t.set_aside)
     all_zh = "".join(p.text for s in t.sections for p in s.zh)
     assert "对话要点" not in all_zh
     assert t.sections[0].en[0].text.startswith("Hi, listeners.")
@@ -67,8 +68,7 @@ def test_two_plain_files(tmp_path: Path) -> None:
         ("### 01\n\n只有中文。\n", "has no English text"),
         ("Only English.\n\nStill English.\n", "has no Chinese text"),
         ("1\n00:00:01,000 --> 00:00:02,000\nHello\n你好\n", "looks like a subtitle file"),
-        ("Привет мир.\n\nЕщё текст.\n", "unrecognised layout"),
-        ("### 01\n\nHello there.\n\nПривет мир.\n\n你好。\n", "neither English nor Chinese"),
+        ("Привет мир.\n\nЕщё текст.\n", "has no English or Chinese text"),
     ],
 )
 def test_layout_errors_name_the_file(tmp_path: Path, content: str, problem: str) -> None:
@@ -95,3 +95,13 @@ def test_wrong_language_in_plain_file(tmp_path: Path) -> None:
 )
 def test_classify(text: str, lang: Lang | None) -> None:
     assert classify(text) is lang
+
+
+def test_a_block_in_another_language_is_set_aside_not_refused(tmp_path: Path) -> None:
+    f = tmp_path / "mixed.md"
+    f.write_text("### 01\n\nHello there.\n\nПривет мир.\n\n你好。\n", encoding="utf-8")
+    t = read_transcript(f)
+    assert [p.text for p in t.sections[0].en] == ["Hello there."]
+    assert [(x.text, x.reason) for x in t.set_aside if x.reason != "heading"] == [
+        ("Привет мир.", "in neither English nor Chinese")
+    ]

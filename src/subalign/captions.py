@@ -1,16 +1,8 @@
-"""Sentence times from a YouTube caption track.
+"""Sentence times from a caption track's words.
 
-Three kinds of caption file are read:
-
-* YouTube's auto-generated WebVTT: rolling two-line cues whose second line
-  carries the new words with inline times (``word<00:00:00.320><c> next</c>``),
-  plus 10 ms "transition" cues that repeat text.  Only cues whose last line
-  holds time tags are used, and words come from that line only: every word
-  once, with its own time.
-* The older colour-tag style (``<c.colorCCCCCC>``) and manual captions
-  (SRT or WebVTT, one cue per line of speech): rolling repeats are dropped
-  (a first line equal to the previous cue's last line), and each cue's words
-  are spread over the cue by their length.
+The words come from :mod:`subalign.readers.captions` (SRT, WebVTT, json3,
+srv3/srv1, YouTube's auto tracks and yt-dlp's conversions of them), each
+word once with its time.
 
 The caption words are matched to the transcript's English words after
 normalisation (lower case, no punctuation, number words as digits, fillers
@@ -25,7 +17,6 @@ interpolated from their neighbours and a confidence of 0.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,13 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import InputError
 from .model import AlignedPair, Sentence, TimedPair
-from .textio import read_text
+from .readers.captions import CaptionWord
 
-_TS = r"(\d{1,2}:)?\d{2}:\d{2}\.\d{3}"
-_WORD_TAG = re.compile(r"<(" + _TS + r")>")
-_ANY_TAG = re.compile(r"</?[^>]+>")
 FILLERS = frozenset({"um", "uh", "erm", "hmm", "mm", "ah", "uhm", "[music]", "[applause]", "[laughter]"})
 _NUMBER_WORDS = {
     "zero": "0",
@@ -82,15 +69,6 @@ _SECONDS_PER_WORD = 0.25
 
 
 @dataclass(frozen=True)
-class CaptionWord:
-    """One word of the caption track with its time span (seconds)."""
-
-    text: str
-    start: float
-    end: float
-
-
-@dataclass(frozen=True)
 class SentenceTime:
     """When a sentence is spoken, and how sure we are."""
 
@@ -115,95 +93,6 @@ def normalise(text: str) -> list[str]:
             continue
         out.append(_NUMBER_WORDS.get(tok, tok))
     return out
-
-
-def _spread(text: str, start: float, end: float) -> list[CaptionWord]:
-    """Words of a cue without inline times, spread over the cue by length."""
-    words = text.split()
-    total = sum(len(w) + 1 for w in words) or 1
-    out, pos = [], 0
-    for w in words:
-        a = start + (end - start) * pos / total
-        pos += len(w) + 1
-        out.append(CaptionWord(w, a, start + (end - start) * pos / total))
-    return out
-
-
-def _auto_words(cues: Sequence[tuple[float, float, str]]) -> list[CaptionWord]:
-    """Words of YouTube auto captions: from the tagged last line of each cue only."""
-    words: list[CaptionWord] = []
-    for start, end, raw in cues:
-        last = raw.rstrip("\n").split("\n")[-1]
-        if not _WORD_TAG.search(last):
-            continue  # transition cue or repeated line
-        pieces = _WORD_TAG.split(last)
-        # pieces: text0, ts1, (hours group), text1, ts2, ...
-        times = [start]
-        texts = [pieces[0]]
-        k = 1
-        while k < len(pieces):
-            times.append(_seconds(pieces[k]))
-            texts.append(pieces[k + 2] if k + 2 < len(pieces) else "")
-            k += 3
-        for n, (t, txt) in enumerate(zip(times, texts, strict=True)):
-            w = _ANY_TAG.sub("", txt).strip()
-            if not w:
-                continue
-            nxt = times[n + 1] if n + 1 < len(times) else end
-            for sub in _spread(w, t, max(nxt, t + 0.01)):
-                words.append(sub)
-    return words
-
-
-def _plain_words(cues: Sequence[tuple[float, float, str]]) -> list[CaptionWord]:
-    """Words of manual or colour-tag captions, rolling repeats removed."""
-    words: list[CaptionWord] = []
-    prev_last = ""
-    for start, end, raw in cues:
-        lines = [_ANY_TAG.sub("", ln).strip() for ln in raw.split("\n")]
-        lines = [ln for ln in lines if ln]
-        if not lines:
-            continue
-        if prev_last and lines[0] == prev_last:
-            lines = lines[1:]
-        prev_last = lines[-1] if lines else prev_last
-        if lines and end - start > 0.02:  # 10 ms transition cues repeat text
-            words.extend(_spread(" ".join(lines), start, end))
-    return words
-
-
-def read_captions(path: Path) -> list[CaptionWord]:
-    """Caption words with times from an SRT or WebVTT file (YouTube auto or manual)."""
-    text = read_text(path).text
-    cues: list[tuple[float, float, str]] = []
-    if text.lstrip("\ufeff").startswith("WEBVTT") or path.suffix.lower() == ".vtt":
-        import webvtt
-
-        # Older YouTube files put a non-standard "Style:" header and "##" line before the cues.
-        cleaned = re.sub(r"^(Style:|##).*$", "", text, flags=re.M)
-        try:
-            doc = webvtt.from_buffer(io.StringIO(cleaned))
-        except Exception as exc:
-            raise InputError(f"is not a caption file subalign can read ({type(exc).__name__})", path) from exc
-        cues = [
-            (c.start_time.in_milliseconds() / 1000, c.end_time.in_milliseconds() / 1000, c.raw_text)
-            for c in doc.captions
-        ]
-    else:
-        import pysrt
-
-        try:
-            subs = pysrt.from_string(text, error_handling=pysrt.ERROR_RAISE)
-        except pysrt.Error as exc:
-            raise InputError("is not valid SRT captions", path) from exc
-        cues = [(s.start.ordinal / 1000, s.end.ordinal / 1000, s.text) for s in subs]
-    if not cues:
-        raise InputError("holds no captions", path)
-    auto = any(_WORD_TAG.search(raw) for _, _, raw in cues)
-    words = _auto_words(cues) if auto else _plain_words(cues)
-    if not words:
-        raise InputError("holds no caption words", path)
-    return words
 
 
 # Anchor search: a run of transcript tokens is looked for in a window of the
@@ -489,17 +378,19 @@ def _fill_gaps(times: list[SentenceTime | None]) -> list[SentenceTime]:
     return fixed
 
 
-def time_pairs(pairs: Sequence[AlignedPair], times: dict[int, SentenceTime]) -> list[TimedPair]:
+def time_pairs(
+    pairs: Sequence[AlignedPair], times: dict[int, SentenceTime], source: str = "captions"
+) -> list[TimedPair]:
     """Pairs timed by their English sentences; low confidence marks the pair estimated."""
     out: list[TimedPair] = []
     last_end = 0.0
     for p in pairs:
         if not p.en:
-            out.append(TimedPair(p, last_end, last_end, estimated=False))
+            out.append(TimedPair(p, last_end, last_end, estimated=False, source=source))
             continue
         ts = [times[s.index] for s in p.en]
         start, end = min(t.start for t in ts), max(t.end for t in ts)
         low = min(t.confidence for t in ts) < LOW_CONFIDENCE
-        out.append(TimedPair(p, round(start, 3), round(max(end, start + 0.01), 3), estimated=low))
+        out.append(TimedPair(p, round(start, 3), round(max(end, start + 0.01), 3), estimated=low, source=source))
         last_end = end
     return out

@@ -324,7 +324,7 @@ def _lang_of(lines: list[str], given: str) -> bool:
     if given != "auto":
         return given == "zh"
     from .model import Lang
-    from .transcript import classify
+    from .readers.blocks import classify
 
     return classify("\n".join(lines[:200])) is Lang.ZH
 

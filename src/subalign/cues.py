@@ -24,6 +24,7 @@ the sample).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -38,6 +39,8 @@ from .style import (
     StyleProfile,
     break_lines,
     en_break_penalty,
+    line_length,
+    line_limit,
     reading_chars,
     zh_break_forbidden,
 )
@@ -67,6 +70,9 @@ class _Draft:
     estimated: bool
     en_ids: tuple[int, ...]
     zh_ids: tuple[int, ...]
+    speaker: str | None = None
+    #: Two speakers' turns, one line each (the profile's ``dialogue = "dash"``).
+    dialogue: bool = False
 
     @property
     def duration(self) -> float:
@@ -443,6 +449,48 @@ def _neighbour_for(k: int, timed: Sequence[TimedPair]) -> tuple[int, bool] | Non
     return None
 
 
+def _speaker_runs(en_sents: Sequence[Sentence], zh: str, embedder: Embedder | None) -> list[tuple[str | None, str, str]]:
+    """The pair cut where its English changes speaker: ``(speaker, English, Chinese)`` per turn.
+
+    A cue never holds two speakers, so a pair whose English sentences come
+    from two turns is cut there; the Chinese is cut at the clause boundary
+    whose halves render the two turns best (own similarity minus half the
+    crossed one), or by length without a model.
+    """
+    runs: list[tuple[str | None, list[str]]] = []
+    for s in en_sents:
+        if runs and runs[-1][0] == s.speaker:
+            runs[-1][1].append(s.text)
+        else:
+            runs.append((s.speaker, [s.text]))
+    if len(runs) == 1:
+        return [(runs[0][0], _join_en(runs[0][1]), zh)]
+    out: list[tuple[str | None, str, str]] = []
+    rest = zh
+    for k, (speaker, texts) in enumerate(runs):
+        en = _join_en(texts)
+        if k == len(runs) - 1:
+            out.append((speaker, en, rest))
+            break
+        later = _join_en([t for _, ts in runs[k + 1 :] for t in ts])
+        cuts = [0] + list(itertools.accumulate(len(c) for c in zh_clauses(rest)))
+        cuts = sorted({c for c in cuts if 0 <= c <= len(rest)})
+        share = len(en) / max(1, len(en) + len(later))
+        if embedder is None or len(cuts) <= 2:
+            cut = min(cuts, key=lambda c: abs(c - share * len(rest)))
+        else:
+            vecs = embedder.encode([en, later] + [x for c in cuts for x in (rest[:c], rest[c:])])
+            ea, eb = vecs[0], vecs[1]
+            scores = [
+                float(ea @ za + eb @ zb) - _CROSS_WEIGHT * float(ea @ zb + eb @ za)
+                for za, zb in zip(vecs[2::2], vecs[3::2], strict=True)
+            ]
+            cut = cuts[max(range(len(cuts)), key=scores.__getitem__)]
+        out.append((speaker, en, rest[:cut]))
+        rest = rest[cut:]
+    return out
+
+
 def _drafts(timed: Sequence[TimedPair], profile: StyleProfile, embedder: Embedder | None) -> list[_Draft]:
     before: dict[int, list[Sentence]] = {}
     after: dict[int, list[Sentence]] = {}
@@ -460,22 +508,37 @@ def _drafts(timed: Sequence[TimedPair], profile: StyleProfile, embedder: Embedde
             continue
         en_sents = list(tp.pair.en)
         zh_sents = before.get(k, []) + list(tp.pair.zh) + after.get(k, [])
-        en = _join_en([s.text for s in en_sents])
         zh = _join_zh([s.text for s in zh_sents])
         duration = tp.end - tp.start
-        pieces = split_pair(en, zh, duration, profile, embedder)
+        runs = _speaker_runs(en_sents, zh, embedder)
+        placed: list[tuple[Piece, str | None, float]] = []
+        for (speaker, run_en, run_zh), w_run in zip(runs, _weights([Piece(e, z) for _, e, z in runs]), strict=True):
+            pieces = split_pair(run_en, run_zh, duration * w_run, profile, embedder)
+            placed += [(p, speaker, duration * w_run * w) for p, w in zip(pieces, _weights(pieces), strict=True)]
         en_off = _offsets([s.text for s in en_sents], 1)
         zh_off = _offsets([s.text for s in zh_sents], 0)
         t, pe, pz = tp.start, 0, 0
-        for p, w in zip(pieces, _weights(pieces), strict=True):
-            d = duration * w
+        for p, speaker, d in placed:
             en_ids = _ids_in_span(en_sents, en_off, pe, pe + len(p.en))
             zh_ids = _ids_in_span(zh_sents, zh_off, pz, pz + len(p.zh)) if p.zh else ()
             pe += len(p.en) + 1
             pz += len(p.zh)
-            drafts.append(_Draft(t, t + d, p.en, p.zh, tp.pair.section, tp.estimated, en_ids, zh_ids))
+            drafts.append(_Draft(t, t + d, p.en, p.zh, tp.pair.section, tp.estimated, en_ids, zh_ids, speaker))
             t += d
     return drafts
+
+
+def _dialogue_fits(a: _Draft, b: _Draft, profile: StyleProfile) -> bool:
+    """Whether two turns fit one dash cue: one line each per language, hyphen included."""
+    if profile.dialogue != "dash" or profile.max_lines < 2 or a.dialogue or b.dialogue:
+        return False
+    for text_a, text_b, lang in ((a.en, b.en, Lang.EN), (a.zh, b.zh, Lang.ZH)):
+        for text in (text_a, text_b):
+            if text and line_length("-" + text, lang) > line_limit(profile, lang):
+                return False
+        if bool(text_a) != bool(text_b):
+            return False
+    return True
 
 
 def _merge_short(drafts: list[_Draft], profile: StyleProfile) -> list[_Draft]:
@@ -485,20 +548,21 @@ def _merge_short(drafts: list[_Draft], profile: StyleProfile) -> list[_Draft]:
             prev = out[-1]
             short = min(prev.duration, d.duration) < profile.merge_below
             same = prev.section == d.section and d.start - prev.end <= profile.chain_gap + 1e-9
-            en = _join_en([prev.en, d.en])
-            zh = _join_zh([prev.zh, d.zh])
-            if short and same and fits(en, zh, d.end - prev.start, profile):
-                out[-1] = _Draft(
-                    prev.start,
-                    d.end,
-                    en,
-                    zh,
-                    prev.section,
-                    prev.estimated or d.estimated,
-                    tuple(dict.fromkeys(prev.en_ids + d.en_ids)),
-                    tuple(dict.fromkeys(prev.zh_ids + d.zh_ids)),
-                )
-                continue
+            merged_ids = (tuple(dict.fromkeys(prev.en_ids + d.en_ids)), tuple(dict.fromkeys(prev.zh_ids + d.zh_ids)))
+            if short and same and prev.speaker == d.speaker and not prev.dialogue:
+                en = _join_en([prev.en, d.en])
+                zh = _join_zh([prev.zh, d.zh])
+                if fits(en, zh, d.end - prev.start, profile):
+                    out[-1] = _Draft(prev.start, d.end, en, zh, prev.section, prev.estimated or d.estimated,
+                                     *merged_ids, prev.speaker)
+                    continue
+            if short and same and prev.speaker != d.speaker and _dialogue_fits(prev, d, profile):
+                span = d.end - prev.start
+                if span <= profile.max_duration:
+                    out[-1] = _Draft(prev.start, d.end, f"-{prev.en}\n-{d.en}" if d.en else "",
+                                     f"-{prev.zh}\n-{d.zh}" if d.zh else "", prev.section,
+                                     prev.estimated or d.estimated, *merged_ids, prev.speaker, dialogue=True)
+                    continue
         out.append(replace(d))
     return out
 
@@ -602,8 +666,11 @@ def build_cues(
             d.start = min(d.start, d.end)
     cues = []
     for n, d in enumerate(drafts, 1):
-        en_lines = break_lines(d.en, Lang.EN, profile) or [d.en] if d.en else []
-        zh_lines = break_lines(d.zh, Lang.ZH, profile) or [d.zh] if d.zh else []
+        if d.dialogue:
+            en_lines, zh_lines = d.en.split("\n") if d.en else [], d.zh.split("\n") if d.zh else []
+        else:
+            en_lines = break_lines(d.en, Lang.EN, profile) or [d.en] if d.en else []
+            zh_lines = break_lines(d.zh, Lang.ZH, profile) or [d.zh] if d.zh else []
         cues.append(
             Cue(
                 index=n,

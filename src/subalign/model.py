@@ -24,9 +24,14 @@ class Lang(StrEnum):
 class Paragraph:
     """One block of one language, as written in the transcript.
 
-    ``start``/``end`` are character offsets into the decoded source text, so a
-    reviewer can find the paragraph again; ``speaker`` is a label such as
-    ``Sarah`` taken from ``**Sarah:**`` (the label is not part of ``text``).
+    ``start``/``end`` are character offsets into the decoded source text of
+    the block the paragraph came from, so a reviewer can find it again;
+    ``speaker`` is a label such as ``Sarah`` taken from ``**Sarah:**`` (the
+    label is never part of ``text``).  ``anchors`` are times the input gave
+    (``[00:01:23]`` prefixes, YouTube transcript copies' ``0:38`` lines) as
+    ``(character offset in text, seconds)``.  ``group`` counts the headings
+    of the file before the paragraph: paragraphs of one group sit under the
+    same heading; ``line`` is the block's first line in its file (1-based).
     """
 
     lang: Lang
@@ -35,6 +40,9 @@ class Paragraph:
     start: int
     end: int
     speaker: str | None = None
+    anchors: tuple[tuple[int, float], ...] = ()
+    group: int = 0
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -50,11 +58,39 @@ class Section:
 
 
 @dataclass(frozen=True)
+class SetAside:
+    """A block of the input that is not speech or its translation, and why.
+
+    Titles, headings, links, summaries, outlines, tables of contents,
+    chapter lists, tags, code, images, tables, a translator's preamble...
+    They never reach the subtitles; the report lists each one.  ``lang`` is
+    the block's language where it has one; ``line`` is 1-based in ``source``.
+    """
+
+    text: str
+    reason: str
+    source: Path
+    line: int
+    lang: Lang | None = None
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter of the episode: its start time and title, as a chapter list gives them."""
+
+    start: float
+    title: str
+
+
+@dataclass(frozen=True)
 class Transcript:
     """A parsed bilingual transcript.
 
-    ``summary`` is text that must never be aligned (the Chinese outline at the
-    top of an episode file); it is kept so the report can show it was seen.
+    ``set_aside`` holds every block that must never be aligned (the summary
+    at the top of an episode file, headings, a chapter list...); it is kept
+    so the report can show what was seen and why it was left out.
+    ``headings`` are ``(group, text)`` for each heading of each language's
+    file (see `Paragraph.group`).
     """
 
     title: str
@@ -64,8 +100,11 @@ class Transcript:
     layout: str
     video_url: str | None = None
     youtube_id: str | None = None
-    summary: str = ""
+    set_aside: tuple[SetAside, ...] = ()
     extra_sources: tuple[Path, ...] = ()
+    chapters: tuple[Chapter, ...] = ()
+    headings: dict[Lang, tuple[tuple[int, str], ...]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +123,7 @@ class Sentence:
     paragraph: int
     start: int
     end: int
+    speaker: str | None = None
 
 
 @dataclass(frozen=True)
@@ -167,13 +207,16 @@ class TimedPair:
     """An aligned pair with the time span of its English speech, in seconds.
 
     ``estimated`` is true when the time was not measured from speech or
-    captions (e.g. spread over the episode duration).
+    captions (e.g. spread over the episode duration).  ``source`` says where
+    the time came from: ``captions``, ``audio``, ``transcript timestamps``
+    (between times the input carried) or ``estimate``.
     """
 
     pair: AlignedPair
     start: float
     end: float
     estimated: bool
+    source: str = "estimate"
 
 
 @dataclass(frozen=True)

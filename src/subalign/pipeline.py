@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,6 @@ from .captions import (
     GATE_MAX_LOW_SHARE,
     LOW_CONFIDENCE,
     SentenceTime,
-    read_captions,
     time_pairs,
     time_sentences,
 )
@@ -32,14 +31,18 @@ from .embed import Embedder
 from .errors import InputError, OutputError
 from .lint import lint_outputs
 from .media import media_duration
-from .model import AlignedPair, Lang, Sentence, TimedPair
+from .model import AlignedPair, Chapter, Lang, Sentence, TimedPair, Transcript
 from .report import RunInfo, build_report, render_html
+from .readers import read_transcript
+from .readers.captions import read_caption_track
+from .readers.labels import chapter_list
 from .segment import segment_sections
+from .setaside import set_aside_unmatched
 from .speech import time_from_audio
 from .style import StyleProfile
-from .textio import write_text
-from .timing import estimate_from_duration
-from .transcript import read_transcript
+from .speakers import assign_speakers, speakers_report
+from .textio import read_text, write_text
+from .timing import estimate_between_anchors, sentence_anchors
 from .writers import Layout, Look, get_writer
 
 Progress = Callable[[str], None]
@@ -61,6 +64,10 @@ class RunOptions:
     thresholds: CheckThresholds = field(default_factory=CheckThresholds)
     profile: StyleProfile = field(default_factory=StyleProfile)
     look: Look = field(default_factory=Look)
+    #: Line where each language's speech starts (``--en-start``/``--zh-start``), when detection fails.
+    starts: dict[Lang, int] = field(default_factory=dict)
+    #: A chapter list file (``0:33 Title`` lines): chapter starts anchor estimated times.
+    chapters: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -114,7 +121,20 @@ def _timing_mode(options: RunOptions) -> str:
     return mode
 
 
-def _resolve_duration(options: RunOptions, mode: str) -> tuple[float | None, str]:
+def _has_anchors(transcript: Transcript) -> bool:
+    paragraphs = (p for sec in transcript.sections for lang in (Lang.EN, Lang.ZH) for p in sec.paragraphs(lang))
+    return bool(transcript.chapters) or any(p.anchors for p in paragraphs)
+
+
+def read_chapters(path: Path) -> tuple[Chapter, ...]:
+    """A chapter list file: one ``0:33 Title`` line per chapter."""
+    chapters = chapter_list(read_text(path).text.strip())
+    if not chapters:
+        raise InputError("is not a chapter list (one '0:33 Title' line per chapter, in time order)", path)
+    return tuple(chapters)
+
+
+def _resolve_duration(options: RunOptions, mode: str, anchored: bool = False) -> tuple[float | None, str]:
     if mode == "captions":
         assert options.captions is not None
         return None, f"caption track {options.captions.name} (text-matched to the transcript)"
@@ -125,6 +145,8 @@ def _resolve_duration(options: RunOptions, mode: str) -> tuple[float | None, str
         return media_duration(options.media), f"estimated from the duration of {options.media.name} (ffprobe)"
     if options.duration is not None:
         return options.duration, "estimated from the given duration"
+    if anchored:
+        return None, "estimated between the timestamps the transcript carries"
     raise InputError(
         "needs the episode's length to time subtitles: give --duration H:MM:SS, --media FILE or --captions FILE",
         options.transcript,
@@ -132,10 +154,10 @@ def _resolve_duration(options: RunOptions, mode: str) -> tuple[float | None, str
 
 
 def _from_sentence_times(
-    pairs: list[AlignedPair], english: list[Sentence], times: list[SentenceTime], what: str
+    pairs: list[AlignedPair], english: list[Sentence], times: list[SentenceTime], what: str, source: str
 ) -> tuple[list[TimedPair], list[str], list[str]]:
     """Timed pairs, report lines and gate reasons from per-sentence times with confidences."""
-    timed = time_pairs(pairs, {s.index: t for s, t in zip(english, times, strict=True)})
+    timed = time_pairs(pairs, {s.index: t for s, t in zip(english, times, strict=True)}, source)
     low = sum(1 for t in times if t.confidence < LOW_CONFIDENCE)
     reasons, gate = [], []
     if low:
@@ -195,20 +217,26 @@ def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | No
     say = progress or (lambda _msg: None)
     say("reading transcript")
     transcript = read_transcript(options.transcript, options.zh_file)
+    if options.chapters is not None:
+        transcript = replace(transcript, chapters=read_chapters(options.chapters))
     mode = _timing_mode(options)
-    duration, timing_source = _resolve_duration(options, mode)
-    caption_words = read_captions(options.captions) if mode == "captions" and options.captions else None
+    duration, timing_source = _resolve_duration(options, mode, _has_anchors(transcript))
+    track = read_caption_track(options.captions) if mode == "captions" and options.captions else None
     inputs = [
         options.transcript,
         *([options.zh_file] if options.zh_file else []),
         *([options.media] if options.media else []),
         *([options.captions] if options.captions else []),
+        *([options.chapters] if options.chapters else []),
     ]
     _check_out_dir(options.out_dir)
 
+    say("setting aside what has no counterpart")
+    transcript = set_aside_unmatched(transcript, embedder, options.aligner, options.starts)
     say("segmenting sentences")
     segmented = segment_sections(transcript.sections)
     alignment = align_transcript(segmented, embedder, options.aligner, progress=lambda m: say(f"aligning {m}"))
+    alignment = assign_speakers(alignment)
 
     say("checking the translation")
     findings = run_checks(alignment, options.thresholds, embedder)
@@ -216,14 +244,18 @@ def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | No
 
     say("timing")
     english = [s for _, en, _ in segmented for s in en]
-    if caption_words is not None:
+    if track is not None:
         timed, timing_reasons, timing_gate = _from_sentence_times(
-            alignment.pairs, english, time_sentences(english, caption_words), "caption track"
+            alignment.pairs, english, time_sentences(english, track.words), "caption track", "captions"
         )
+        if track.skipped:
+            timing_reasons.append(f"caption file: {track.describe_skipped()}")
     elif mode == "audio":
         assert options.media is not None
         speech = time_from_audio(options.media, english, say)
-        timed, timing_reasons, timing_gate = _from_sentence_times(alignment.pairs, english, speech.times, "audio")
+        timed, timing_reasons, timing_gate = _from_sentence_times(
+            alignment.pairs, english, speech.times, "audio", "audio"
+        )
         if speech.skipped_words:
             unknown = sorted(set(speech.skipped_words))
             timing_reasons.append(
@@ -231,12 +263,17 @@ def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | No
                 f"skipped: {', '.join(unknown[:20])}{' ...' if len(unknown) > 20 else ''}"
             )
     else:
-        assert duration is not None
-        timed, timing_gate = estimate_from_duration(alignment.pairs, duration), []
+        anchors = sentence_anchors(transcript, segmented, alignment.pairs)
+        timed, timing_gate = estimate_between_anchors(alignment.pairs, anchors, duration), []
         timing_reasons = [
             "No audio or captions were used: times are spread over the duration by text length and are "
             "off by seconds. Every cue is marked estimated."
         ]
+        if anchors:
+            timing_reasons.append(
+                f"{len(anchors)} sentences are timed by timestamps the transcript carries; times between "
+                "them are spread by text length (labelled 'transcript timestamps' in the pairs)."
+            )
     gate = [*gate, *timing_gate]
     cues = build_cues(timed, options.profile, embedder, end_limit=duration)
 
@@ -259,6 +296,8 @@ def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | No
         gate_reasons=gate,
         timing_reasons=timing_reasons,
         style=style,
+        speakers=speakers_report(alignment),
+        captions=track.summary() if track is not None else {},
     )
     report = build_report(transcript, timed, findings, info)
     files[outputs["report.json"]] = json.dumps(report, ensure_ascii=False, indent=1) + "\n"

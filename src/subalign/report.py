@@ -16,7 +16,7 @@ from typing import Any
 from . import __version__
 from .model import Finding, TimedPair, Transcript
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass
@@ -30,6 +30,8 @@ class RunInfo:
     gate_reasons: list[str] = field(default_factory=list)
     timing_reasons: list[str] = field(default_factory=list)
     style: dict[str, Any] = field(default_factory=dict)
+    speakers: dict[str, Any] = field(default_factory=dict)
+    captions: dict[str, Any] = field(default_factory=dict)
 
 
 def _finding_dict(f: Finding) -> dict[str, Any]:
@@ -96,19 +98,33 @@ def build_report(
             "title": transcript.title,
             "video_url": transcript.video_url,
             "youtube_id": transcript.youtube_id,
-            "summary": {
-                "aligned": False,
-                "characters": len(transcript.summary),
-                "note": "free summary at the top of the transcript; not a translation, never aligned",
-                "text": transcript.summary,
-            },
+            "notes": list(transcript.notes),
+            "chapters": [{"start": c.start, "title": c.title} for c in transcript.chapters],
         },
+        "set_aside": {
+            "note": "blocks that are not speech or its translation: never aligned, never subtitled",
+            "by_reason": dict(sorted(Counter(x.reason for x in transcript.set_aside).items())),
+            "characters": sum(len(x.text) for x in transcript.set_aside),
+            "blocks": [
+                {
+                    "reason": x.reason,
+                    "lang": None if x.lang is None else str(x.lang),
+                    "source": str(x.source),
+                    "line": x.line,
+                    "text": x.text,
+                }
+                for x in transcript.set_aside
+            ],
+        },
+        "speakers": info.speakers,
         "model": info.model_id,
         "timing": {
             "source": info.timing_source,
             "duration": info.duration,
             "estimated": any(tp.estimated for tp in timed),
             "reasons": info.timing_reasons,
+            "sources": dict(sorted(Counter(tp.source for tp in timed).items())),
+            "captions": info.captions,
         },
         "counts": {
             "en_sentences": n_en,
@@ -162,10 +178,13 @@ def render_html(report: dict[str, Any]) -> str:
         f"{counts['pairs']} pairs</td></tr>",
         f"<tr><th>Pairs by kind</th><td>{_e(_tally(counts['pairs_by_kind']))}</td></tr>",
         f"<tr><th>Findings</th><td>{_e(_tally(counts['findings_by_kind']) or 'none')}</td></tr>",
-        f"<tr><th>Summary at the top</th><td>{inp['summary']['characters']} characters, not aligned "
-        "(it is not a translation)</td></tr>",
+        f"<tr><th>Set aside</th><td>{len(report['set_aside']['blocks'])} blocks, "
+        f"{report['set_aside']['characters']} characters ({_e(_tally(report['set_aside']['by_reason']) or 'none')})"
+        "</td></tr>",
+        f"<tr><th>Speakers</th><td>{_e(_speakers(report.get('speakers') or {}))}</td></tr>",
         "</table>",
     ]
+    out += [f"<p class='warning'>{_e(n)}</p>" for n in inp.get("notes", [])]
     if gate["trusted"]:
         out.append("<p class='gate good'>Alignment quality gate: passed.</p>")
     else:
@@ -191,6 +210,7 @@ def render_html(report: dict[str, Any]) -> str:
         out.append("</table>")
     else:
         out.append("<p>None.</p>")
+    out += _set_aside_html(report["set_aside"]["blocks"])
     for sec in report["sections"]:
         out.append(f"<h2>Section {_e(sec['label'])}</h2>")
         out.append(
@@ -241,6 +261,34 @@ def _style_html(style: dict[str, Any]) -> list[str]:
             )
         out.append("</table>")
     return out
+
+
+def _set_aside_html(blocks: list[dict[str, Any]]) -> list[str]:
+    if not blocks:
+        return []
+    out = [
+        "<h2>Set aside (not subtitled)</h2>",
+        "<table><tr><th>file</th><th>line</th><th>why</th><th>text</th></tr>",
+    ]
+    for b in blocks:
+        text = b["text"] if len(b["text"]) <= 400 else b["text"][:400] + " …"
+        out.append(
+            f"<tr><td>{_e(b['source'])}</td><td class='num'>{b['line']}</td><td>{_e(b['reason'])}</td>"
+            f"<td>{_e(text)}</td></tr>"
+        )
+    out.append("</table>")
+    return out
+
+
+def _speakers(speakers: dict[str, Any]) -> str:
+    names = speakers.get("en") or []
+    if not names:
+        return "no speaker labels"
+    shown = []
+    for name in names:
+        zh = speakers.get("zh_for", {}).get(name)
+        shown.append(f"{name} ({zh})" if zh else name)
+    return ", ".join(shown)
 
 
 def _tally(counts: dict[str, int]) -> str:

@@ -168,6 +168,7 @@ def segment_paragraphs(paragraphs: Iterable[Paragraph], section: str, first_inde
                     paragraph=para.index,
                     start=para.start + a,
                     end=para.start + b,
+                    speaker=para.speaker,
                 )
             )
     return out

@@ -40,7 +40,10 @@ class StyleProfile:
     shorter than this (seconds) and the merged cue fits.  ``max_linger``:
     chaining keeps a cue on screen at most this long after its speech ends.  ``zh_punctuation``:
     ``keep``, or ``spaces`` (，。 dropped at line ends and replaced by a space
-    inside a line, Chinese subtitling practice).
+    inside a line, Chinese subtitling practice).  ``dialogue``: how a change
+    of speaker is shown: ``split`` (a new cue for each speaker) or ``dash``
+    (two short turns may share a cue, one line each, each line opened by a
+    hyphen, as Netflix writes dual-speaker subtitles).
     """
 
     name: str = "netflix"
@@ -57,6 +60,7 @@ class StyleProfile:
     merge_below: float = 1.5
     max_linger: float = 0.5
     zh_punctuation: str = "keep"
+    dialogue: str = "split"
 
     @property
     def min_gap(self) -> float:
@@ -117,6 +121,8 @@ def load_profile(name_or_path: str) -> StyleProfile:
         raise InputError(f"unknown style setting(s): {', '.join(unknown)}", path)
     if data.get("zh_punctuation", "keep") not in ("keep", "spaces"):
         raise InputError("zh_punctuation must be 'keep' or 'spaces'", path)
+    if data.get("dialogue", "split") not in ("split", "dash"):
+        raise InputError("dialogue must be 'split' or 'dash'", path)
     try:
         return dataclasses.replace(PROFILES[base_name], name=data.pop("name", path.stem), **data)
     except TypeError as exc:
