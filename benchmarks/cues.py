@@ -33,7 +33,7 @@ from subalign.model import Cue
 from subalign.segment import segment_sections
 from subalign.style import PROFILES
 from subalign.timing import estimate_from_duration
-from subalign.transcript import read_transcript
+from subalign.readers import read_transcript
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -54,7 +54,7 @@ from subalign.embed import Embedder, make_embedder
 from subalign.evaluate import merge_to_units, read_alignment, read_ted, resegment, score
 from subalign.model import AlignedPair, Alignment, Finding, Lang, Section, Sentence, Severity
 from subalign.segment import segment_sections
-from subalign.transcript import read_transcript
+from subalign.readers import read_transcript
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -31,7 +31,7 @@ def main() -> int:
     from subalign.checks import run_checks
     from subalign.embed import make_embedder
     from subalign.segment import segment_sections
-    from subalign.transcript import read_transcript
+    from subalign.readers import read_transcript
 
     embedder = make_embedder(None, threads=args.threads)
     segmented = segment_sections(read_transcript(ROOT / "samples" / "no-priors-ep80-karpathy.md").sections)

@@ -78,3 +78,40 @@ def manual_srt(sentences: Sequence[str], starts: Sequence[float], words: list[tu
     for n, (s, a, b) in enumerate(zip(sentences, starts, ends, strict=True), 1):
         out += [str(n), f"{_ts(a).replace('.', ',')} --> {_ts(b).replace('.', ',')}", s, ""]
     return "\n".join(out)
+
+
+def _auto_lines(words: list[tuple[str, float, float]], per_cue: int) -> list[list[tuple[str, float, float]]]:
+    clean = [("".join(c for c in w.lower() if c.isalnum() or c in "'%-"), a, b) for w, a, b in words]
+    clean = [(w, a, b) for w, a, b in clean if w]
+    return [clean[k : k + per_cue] for k in range(0, len(clean), per_cue)]
+
+
+def json3(words: list[tuple[str, float, float]], per_cue: int = 7) -> str:
+    """YouTube's json3 timed text of an auto track: a window event, then per line an event whose
+    segments carry their offsets, and an ``aAppend`` line-break event (documented format)."""
+    import json
+
+    events: list[dict[str, object]] = [{"tStartMs": 0, "dDurationMs": 10_000_000, "id": 1, "wpWinPosId": 1}]
+    for line in _auto_lines(words, per_cue):
+        t0 = round(line[0][1] * 1000)
+        end = round(line[-1][2] * 1000)
+        segs: list[dict[str, object]] = [{"utf8": line[0][0], "acAsrConf": 0}]
+        segs += [{"utf8": " " + w, "tOffsetMs": round(a * 1000) - t0, "acAsrConf": 0} for w, a, _ in line[1:]]
+        events.append({"tStartMs": t0, "dDurationMs": end - t0, "wWinId": 1, "segs": segs})
+        events.append({"tStartMs": end, "dDurationMs": 10, "wWinId": 1, "aAppend": 1, "segs": [{"utf8": "\n"}]})
+    return json.dumps({"wireMagic": "pb3", "pens": [{}], "wsWinStyles": [{}], "wpWinPositions": [{}],
+                       "events": events})
+
+
+def srv3(words: list[tuple[str, float, float]], per_cue: int = 7) -> str:
+    """YouTube's srv3 XML: ``<p t= d=>`` per line, ``<s t=>`` per word (offset from the line)."""
+    out = ['<?xml version="1.0" encoding="utf-8" ?><timedtext format="3">', "<head></head><body>"]
+    for line in _auto_lines(words, per_cue):
+        t0 = round(line[0][1] * 1000)
+        d = round(line[-1][2] * 1000) - t0
+        spans = f'<s ac="0">{line[0][0]}</s>' + "".join(
+            f'<s t="{round(a * 1000) - t0}" ac="0"> {w}</s>' for w, a, _ in line[1:]
+        )
+        out.append(f'<p t="{t0}" d="{d}" w="1">{spans}</p>')
+    out.append("</body></timedtext>")
+    return "\n".join(out)

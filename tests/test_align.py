@@ -218,9 +218,9 @@ def test_transcript_alignment_embeds_only_what_it_reads(data: st.DataObject) -> 
 
     import subalign.align as align_module
     from subalign.align import align_transcript
+    from subalign.readers import parse_document
     from subalign.segment import segment_sections
     from subalign.textio import DecodedText
-    from subalign.readers import parse_document
 
     text = data.draw(episodes())
     segmented = segment_sections(parse_document(DecodedText(text, "utf-8", Path("gen.md"))).sections)

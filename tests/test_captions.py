@@ -9,11 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from subalign.captions import normalise, time_sentences
-from subalign.readers.captions import read_caption_track
 from subalign.errors import InputError
 from subalign.model import Lang, Sentence
-from subalign.segment import segment_sections
 from subalign.readers import read_transcript
+from subalign.readers.captions import read_caption_track
+from subalign.segment import segment_sections
 
 from captions_gen import auto_vtt, garble, manual_srt, speak
 from conftest import SAMPLE, run_cli
@@ -84,7 +84,7 @@ def test_bad_caption_file(tmp_path: Path) -> None:
     f = tmp_path / "x.srt"
     f.write_text("1\nnot a time\nhello\n", encoding="utf-8")
     with pytest.raises(InputError):
-        read_caption_track(f).words
+        read_caption_track(f)
 
 
 @pytest.mark.parametrize("kind", ["auto", "manual"])

@@ -15,8 +15,8 @@ import pytest
 import webvtt
 
 from subalign.align import align_transcript
-from subalign.segment import segment_sections
 from subalign.readers import read_transcript
+from subalign.segment import segment_sections
 
 from conftest import SAMPLE, run_cli
 
@@ -51,7 +51,7 @@ def test_run_writes_every_file(sample_run: tuple[Path, dict]) -> None:  # type: 
     assert ep["exit_code"] == 0 and ep["encoding"] == "utf-8"
     assert ep["timing"]["estimated"] is True and ep["timing"]["duration"] == 2650.0
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    assert report["schema_version"] == 1
+    assert report["schema_version"] == 2
     assert report["input"]["youtube_id"] == "hM_h0UA7upI"
     assert report["gate"]["trusted"] is True
 
@@ -122,8 +122,9 @@ def test_summary_is_not_aligned(sample_run: tuple[Path, dict]) -> None:  # type:
     assert "Waymo 和 Tesla 在自动驾驶技术上各有优势" not in zh_track
     assert "教育者角色将转变为课程设计者" not in zh_track
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    assert report["input"]["summary"]["aligned"] is False
-    assert "Waymo 和 Tesla 在自动驾驶技术上各有优势" in report["input"]["summary"]["text"]
+    set_aside = report["set_aside"]["blocks"]
+    assert any("Waymo 和 Tesla 在自动驾驶技术上各有优势" in b["text"] for b in set_aside)
+    assert {b["reason"] for b in set_aside} >= {"title", "link", "heading"}
     assert "Waymo 和 Tesla 在自动驾驶技术上各有优势" not in json.dumps(report["sections"], ensure_ascii=False)
 
 

@@ -22,10 +22,10 @@ from subalign.align import align_transcript
 from subalign.checks import run_checks
 from subalign.cues import build_cues
 from subalign.model import Lang
+from subalign.readers import parse_document
 from subalign.segment import segment_sections
 from subalign.textio import DecodedText
 from subalign.timing import estimate_from_duration
-from subalign.readers import parse_document
 from subalign.writers import Layout, get_writer
 
 from conftest import TokenEmbedder

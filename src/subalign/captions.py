@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -203,12 +202,20 @@ _BAND = 3000
 _MIN_RUN = 2
 
 
+# Rows of the banded table kept between forward and backward pass: every
+# `_CHECKPOINT`-th; the backward pass recomputes one block at a time.
+_CHECKPOINT = 256
+
+
 def global_matches(transcript: Sequence[str], stream: Sequence[str]) -> dict[int, int]:
     """Transcript token -> stream token: a longest common subsequence, in a band.
 
     The whole transcript against the whole stream, monotone, with the most
-    matched words (dynamic programming, one numpy row at a time; memory
-    ``len(transcript) * 2 * _BAND`` small integers).  Unlike a greedy
+    matched words (dynamic programming, one numpy row at a time).  Only every
+    `_CHECKPOINT`-th row is kept; the backtrack recomputes the rows of one
+    block at a time from its checkpoint, so memory is
+    ``(len(transcript) / _CHECKPOINT + _CHECKPOINT) * 2 * _BAND`` integers
+    (a 5-hour episode: a few MB) for twice the arithmetic.  Unlike a greedy
     longest-block match it never jumps to a later repetition of a passage:
     every word skipped to get there is a word not matched.  Only runs of at
     least ``_MIN_RUN`` matched words are kept.
@@ -222,10 +229,14 @@ def global_matches(transcript: Sequence[str], stream: Sequence[str]) -> dict[int
     width = min(m, 2 * _BAND) + 1
     # Row i covers stream positions lo[i] .. lo[i] + width - 1 (column 0 = before any token).
     lo = np.clip(np.arange(n + 1) * m // n - _BAND, 0, m + 1 - width)
-    table = np.zeros((n + 1, width), dtype=np.int16 if n < 32000 else np.int32)
-    for i in range(1, n + 1):
+
+    def cell(row: np.ndarray, i: int, col: int) -> int:
+        """Row ``i``'s value at stream position ``col``: 0 left of the band, its last value right of it."""
+        k = col - int(lo[i])
+        return 0 if k < 0 else int(row[min(k, width - 1)])
+
+    def advance(prev: np.ndarray, i: int) -> np.ndarray:
         shift = int(lo[i] - lo[i - 1])
-        prev = table[i - 1]
         # Row i - 1 at this row's columns; past its band's end, its last value.
         if shift < width:
             above = np.concatenate([prev[shift:], np.full(shift, prev[-1], dtype=prev.dtype)])
@@ -236,32 +247,40 @@ def global_matches(transcript: Sequence[str], stream: Sequence[str]) -> dict[int
         inside = (cols >= 1) & (cols <= m)
         eq[inside] = b[cols[inside] - 1] == a[i - 1]
         diag = np.empty_like(above)
-        diag[0] = _cell(table, lo, width, i - 1, int(lo[i]) - 1)
+        diag[0] = cell(prev, i - 1, int(lo[i]) - 1)
         diag[1:] = above[:-1]
-        np.maximum.accumulate(np.maximum(above, diag + eq), out=table[i])
+        out: np.ndarray = np.maximum.accumulate(np.maximum(above, diag + eq))
+        return out
+
+    checkpoints = {0: np.zeros(width, dtype=np.int32)}
+    row = checkpoints[0]
+    for i in range(1, n + 1):
+        row = advance(row, i)
+        if i % _CHECKPOINT == 0:
+            checkpoints[i] = row
+    block: dict[int, np.ndarray] = {}
+
+    def rows(i: int) -> np.ndarray:
+        if i not in block:
+            first = ((i - 1) // _CHECKPOINT) * _CHECKPOINT if i else 0
+            block.clear()
+            block[first] = checkpoints[first]
+            for r in range(first + 1, min(first + _CHECKPOINT, n) + 1):
+                block[r] = advance(block[r - 1], r)
+        return block[i]
+
     match: dict[int, int] = {}
     i, j = n, int(lo[n]) + width - 1  # (n, m): the last row's band ends at m
     while i > 0 and j > 0:
-        here = _cell(table, lo, width, i, j)
-        if a[i - 1] == b[j - 1] and here == _cell(table, lo, width, i - 1, j - 1) + 1:
+        here = cell(rows(i), i, j)
+        if a[i - 1] == b[j - 1] and here == cell(rows(i - 1), i - 1, j - 1) + 1:
             match[i - 1] = j - 1
             i, j = i - 1, j - 1
-        elif here == _cell(table, lo, width, i - 1, j):
+        elif here == cell(rows(i - 1), i - 1, j):
             i -= 1
         else:
             j -= 1
     return _runs(match, _MIN_RUN)
-
-
-def _cell(table: np.ndarray, lo: np.ndarray, width: int, row: int, col: int) -> int:
-    """The banded table's value at stream position ``col`` of ``row``, as the forward pass saw it.
-
-    Left of the band: 0.  Right of it: the band's last value.
-    """
-    k = col - int(lo[row])
-    if k < 0:
-        return 0
-    return int(table[row, min(k, width - 1)])
 
 
 def _runs(match: dict[int, int], min_run: int) -> dict[int, int]:

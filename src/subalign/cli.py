@@ -203,8 +203,33 @@ def run(
         Path | None,
         typer.Option(
             "--captions",
-            help="The episode's English caption track (YouTube auto VTT, or manual SRT/VTT): "
-            "sentence times from the captions instead of estimates.",
+            help="The episode's English caption track: YouTube's auto VTT, yt-dlp's SRT conversion of it, "
+            "json3, srv3/srv1, or manual SRT/VTT: sentence times from the captions instead of estimates.",
+        ),
+    ] = None,
+    chapters: Annotated[
+        Path | None,
+        typer.Option(
+            "--chapters",
+            help="A chapter list ('0:33 Title' a line): chapter starts anchor estimated times "
+            "(a chapter list inside the transcript is read too).",
+        ),
+    ] = None,
+    en_start: Annotated[
+        int | None,
+        typer.Option(
+            "--en-start",
+            min=1,
+            help="Line of the English file where the speech starts; what comes before is set aside.",
+        ),
+    ] = None,
+    zh_start: Annotated[
+        int | None,
+        typer.Option(
+            "--zh-start",
+            min=1,
+            help="Line of the Chinese file (or the bilingual file) where the translation starts, when the "
+            "automatic detection of preambles and summaries gets it wrong; what comes before is set aside.",
         ),
     ] = None,
     model: ModelOpt = None,
@@ -227,6 +252,7 @@ def run(
     report.json and report.html.  Cues follow the style profile (--profile); the report lints every file.
     """
     from .media import parse_duration
+    from .model import Lang
     from .pipeline import RunOptions, run_episode
     from .style import load_profile
     from .writers import Look
@@ -264,6 +290,10 @@ def run(
                 zh_on_top=not en_top,
                 profile=style,
                 look=look,
+                chapters=chapters,
+                starts={
+                    lang: line for lang, line in ((Lang.EN, en_start), (Lang.ZH, zh_start)) if line is not None
+                },
             )
             try:
                 with _progress(True) as say:

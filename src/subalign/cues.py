@@ -24,7 +24,6 @@ the sample).
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -449,7 +448,9 @@ def _neighbour_for(k: int, timed: Sequence[TimedPair]) -> tuple[int, bool] | Non
     return None
 
 
-def _speaker_runs(en_sents: Sequence[Sentence], zh: str, embedder: Embedder | None) -> list[tuple[str | None, str, str]]:
+def _speaker_runs(
+    en_sents: Sequence[Sentence], zh: str, embedder: Embedder | None
+) -> list[tuple[str | None, str, str]]:
     """The pair cut where its English changes speaker: ``(speaker, English, Chinese)`` per turn.
 
     A cue never holds two speakers, so a pair whose English sentences come
@@ -473,8 +474,7 @@ def _speaker_runs(en_sents: Sequence[Sentence], zh: str, embedder: Embedder | No
             out.append((speaker, en, rest))
             break
         later = _join_en([t for _, ts in runs[k + 1 :] for t in ts])
-        cuts = [0] + list(itertools.accumulate(len(c) for c in zh_clauses(rest)))
-        cuts = sorted({c for c in cuts if 0 <= c <= len(rest)})
+        cuts = sorted({0, len(rest), *(m.end() for m in _ZH_CLAUSE.finditer(rest))})
         share = len(en) / max(1, len(en) + len(later))
         if embedder is None or len(cuts) <= 2:
             cut = min(cuts, key=lambda c: abs(c - share * len(rest)))
@@ -643,6 +643,54 @@ def _fix_times(drafts: list[_Draft], profile: StyleProfile) -> None:
             d.end = snap(d.start + profile.max_duration)
 
 
+def _guarantee_minimum(drafts: list[_Draft], profile: StyleProfile, end_limit: float | None) -> list[_Draft]:
+    """Every cue at least the minimum duration and the minimum gap apart, inside ``end_limit``; in frames.
+
+    `_fix_times` only takes time neighbours can spare; where speech is
+    crowded (a condensed translation cut into many short pieces, estimated
+    times, a duration shorter than the text) that is not enough.  Here a
+    cue that is still short pushes the cues after it later, as little as
+    needed (the push is absorbed by the next pause); at the end of the
+    episode, cues are pulled earlier instead.  If the span is too short
+    even so, a cue merges with its neighbour where the joined text fits.
+    """
+    fps = profile.fps
+    low = math.ceil(profile.min_duration * fps - 1e-6)
+    high = math.floor(profile.max_duration * fps + 1e-6)
+    gap = profile.min_gap_frames
+    last = math.floor(end_limit * fps + 1e-9) if end_limit is not None else None
+    while True:
+        frames = [[round(d.start * fps), round(d.end * fps)] for d in drafts]
+        for k, f in enumerate(frames):
+            if k:
+                f[0] = max(f[0], frames[k - 1][1] + gap)
+            f[1] = min(max(f[1], f[0] + low), f[0] + high)
+        if last is not None and frames and frames[-1][1] > last:
+            for k in range(len(frames) - 1, -1, -1):
+                f = frames[k]
+                limit = last if k == len(frames) - 1 else frames[k + 1][0] - gap
+                f[1] = min(f[1], limit)
+                f[0] = min(f[0], f[1] - low)
+        bad = [k for k, f in enumerate(frames) if f[1] - f[0] < low or f[0] < 0
+               or (k and f[0] < frames[k - 1][1] + gap)]
+        if not bad or len(drafts) < 2:
+            break
+        k = bad[0]
+        j = k - 1 if k > 0 else k + 1
+        a, b = (drafts[j], drafts[k]) if j < k else (drafts[k], drafts[j])
+        en, zh = _join_en([a.en, b.en]), _join_zh([a.zh, b.zh])
+        if a.dialogue or b.dialogue or not fits(en, zh, 0.0, profile):
+            break  # nothing left to join: the linter reports what remains
+        merged = _Draft(a.start, b.end, en, zh, a.section, a.estimated or b.estimated,
+                        tuple(dict.fromkeys(a.en_ids + b.en_ids)), tuple(dict.fromkeys(a.zh_ids + b.zh_ids)),
+                        a.speaker)
+        i = min(j, k)
+        drafts = [*drafts[:i], merged, *drafts[i + 2 :]]
+    for d, (first, last_frame) in zip(drafts, frames, strict=True):
+        d.start, d.end = max(0, first) / fps, max(0, last_frame) / fps
+    return drafts
+
+
 def build_cues(
     timed: Sequence[TimedPair],
     profile: StyleProfile | None = None,
@@ -659,11 +707,7 @@ def build_cues(
     profile = profile or PROFILES["netflix"]
     drafts = _merge_short(_drafts(timed, profile, embedder), profile)
     _fix_times(drafts, profile)
-    if end_limit is not None:
-        last_frame = math.floor(end_limit * profile.fps + 1e-9) / profile.fps
-        for d in drafts:
-            d.end = min(d.end, last_frame)
-            d.start = min(d.start, d.end)
+    drafts = _guarantee_minimum(drafts, profile, end_limit)
     cues = []
     for n, d in enumerate(drafts, 1):
         if d.dialogue:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -214,7 +215,10 @@ def _from_ass(text: str, path: Path) -> list[LintCue]:
     import pysubs2
 
     try:
-        subs = pysubs2.SSAFile.from_string(text, format_="ass")
+        # pysubs2 warns (on stderr) about style fields it cannot read; they do not matter to timing or lines.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            subs = pysubs2.SSAFile.from_string(text, format_="ass")
     except Exception as exc:
         raise InputError(f"is not valid ASS ({type(exc).__name__})", path) from exc
     out = []

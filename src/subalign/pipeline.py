@@ -32,15 +32,15 @@ from .errors import InputError, OutputError
 from .lint import lint_outputs
 from .media import media_duration
 from .model import AlignedPair, Chapter, Lang, Sentence, TimedPair, Transcript
-from .report import RunInfo, build_report, render_html
 from .readers import read_transcript
 from .readers.captions import read_caption_track
 from .readers.labels import chapter_list
+from .report import RunInfo, build_report, render_html
 from .segment import segment_sections
 from .setaside import set_aside_unmatched
+from .speakers import assign_speakers, speakers_report
 from .speech import time_from_audio
 from .style import StyleProfile
-from .speakers import assign_speakers, speakers_report
 from .textio import read_text, write_text
 from .timing import estimate_between_anchors, sentence_anchors
 from .writers import Layout, Look, get_writer
@@ -264,11 +264,20 @@ def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | No
             )
     else:
         anchors = sentence_anchors(transcript, segmented, alignment.pairs)
+        if anchors and duration is not None and max(anchors.values()) >= duration:
+            timing_reasons_extra = [
+                f"The transcript's timestamps run to {max(anchors.values()):.0f} s, past the given duration "
+                f"({duration:.0f} s): the timestamps were followed and the duration ignored."
+            ]
+            duration = None
+        else:
+            timing_reasons_extra = []
         timed, timing_gate = estimate_between_anchors(alignment.pairs, anchors, duration), []
         timing_reasons = [
             "No audio or captions were used: times are spread over the duration by text length and are "
             "off by seconds. Every cue is marked estimated."
         ]
+        timing_reasons += timing_reasons_extra
         if anchors:
             timing_reasons.append(
                 f"{len(anchors)} sentences are timed by timestamps the transcript carries; times between "

@@ -28,10 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .captions import CaptionWord, SentenceTime, time_sentences
+from .captions import SentenceTime, time_sentences
 from .errors import EnvironmentProblem, InputError
 from .media import media_duration
 from .model import Sentence
+from .readers.captions import CaptionWord
 
 SAMPLE_RATE = 16000
 _FRAME_RATE = 100  # pocketsphinx frames per second

@@ -69,7 +69,8 @@ MARKUP_KINDS = {
 class Block:
     """One block of a file.
 
-    ``kind``: ``paragraph``, ``heading``, or one of `MARKUP_KINDS`.  ``text``
+    ``kind``: ``paragraph``, ``heading``, ``rule`` (a thematic break: the
+    speaker labels before it do not carry over), or one of `MARKUP_KINDS`.  ``text``
     is what a reader sees (markup removed; line breaks kept as ``\\n``).
     ``lead_label`` is the text of a bold span the block opens with when it
     ends in a colon (``**Sarah:**``), the strongest form of speaker label.
@@ -238,6 +239,9 @@ def markdown_blocks(text: str) -> list[Block]:
         elif tok.type in ("fence", "code_block") and line_map:
             a, b = _span(offsets, text, line_map[0], line_map[1])
             blocks.append(Block("code", tok.content.strip(), a, b, line_map[0] + 1))
+        elif tok.type == "hr" and line_map:
+            a, b = _span(offsets, text, line_map[0], line_map[1])
+            blocks.append(Block("rule", "", a, b, line_map[0] + 1))
         elif tok.type == "html_block" and line_map:
             a, b = _span(offsets, text, line_map[0], line_map[1])
             blocks.append(Block("html", tok.content.strip(), a, b, line_map[0] + 1))
@@ -247,7 +251,7 @@ def markdown_blocks(text: str) -> list[Block]:
             while k < len(tokens) and tokens[k].type != "table_close":
                 k += 1
         k += 1
-    return [b for b in blocks if b.text or b.kind != "paragraph"]
+    return [b for b in blocks if b.text or b.kind not in ("paragraph", "heading")]
 
 
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
@@ -258,11 +262,10 @@ def plain_blocks(text: str) -> list[Block]:
     """Blank-line separated blocks of a plain text file (no Markdown)."""
     out: list[Block] = []
     pos = 0
-    line = 1
     pieces: list[tuple[int, int]] = []
-    for m in _BLANK_LINES.finditer(text):
-        pieces.append((pos, m.start()))
-        pos = m.end()
+    for gap in _BLANK_LINES.finditer(text):
+        pieces.append((pos, gap.start()))
+        pos = gap.end()
     pieces.append((pos, len(text)))
     for a, b in pieces:
         raw = text[a:b]
@@ -278,7 +281,6 @@ def plain_blocks(text: str) -> list[Block]:
                 label = m.group(1).strip()
                 shown = m.group(1).strip() + "：" + stripped[m.end() :]
             out.append(Block("paragraph", _clean(shown), start, start + len(stripped), first_line, 0, label))
-        line += raw.count("\n")
     return out
 
 

@@ -19,6 +19,7 @@ them is a chapter list.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections import Counter
@@ -37,8 +38,10 @@ _PLAIN_EN = re.compile(r"^(?P<name>(?:[A-Z][\w.'’-]*)(?: [A-Z0-9][\w.'’-]*){
 _PLAIN_ZH = re.compile(r"^(?P<name>[\u4e00-\u9fff·•A-Za-z]{1,10})[ \t]*[:：][ \t]*")
 # Bracketed words that describe sound, not who speaks (captioning convention).
 _SOUND_TAGS = frozenset(
-    "music applause laughter laughs laughing inaudible crosstalk silence noise sighs cheering "
-    "音乐 掌声 笑声 笑 听不清".split()
+    {
+        "music", "applause", "laughter", "laughs", "laughing", "inaudible", "crosstalk",
+        "silence", "noise", "sighs", "cheering", "音乐", "掌声", "笑声", "笑", "听不清",
+    }
 )
 PLAIN_MIN_REPEATS = 2
 PLAIN_MIN_SHARE = 0.2
@@ -177,7 +180,7 @@ def chapter_list(text: str) -> list[Chapter] | None:
         chapters.append(Chapter(t, title))
     if len(chapters) < 2:
         return None
-    gaps = [b.start - a.start for a, b in zip(chapters, chapters[1:], strict=False)]
+    gaps = [b.start - a.start for a, b in itertools.pairwise(chapters)]
     if min(gaps) <= 0 or statistics.median(gaps) < CHAPTER_MIN_GAP:
         return None
     return chapters

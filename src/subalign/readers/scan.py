@@ -95,7 +95,9 @@ def _structural_reason(block: Block, text: str) -> str | None:
 def _join(lines: list[str], lang: Lang) -> tuple[str, list[int]]:
     """Lines joined as one paragraph (space for English, nothing for Chinese), with each line's offset."""
     sep = " " if lang is Lang.EN else ""
-    out, offsets, pos = [], [], 0
+    out: list[str] = []
+    offsets: list[int] = []
+    pos = 0
     for line in lines:
         if out:
             pos += len(sep)
@@ -133,11 +135,14 @@ def scan(doc: DecodedText, side: Lang | None = None) -> Scan:
     seen_speech = False
     for b in blocks:
         text = b.text
+        if b.kind == "rule":
+            candidates.append((b, Lang.EN, None, group))
+            continue
         if b.kind == "heading" or (b.kind == "paragraph" and _structural_reason(b, text) == "heading"):
             group += 1
             lang = classify(text)
             result.headings.append((group, text, lang))
-            if not result.title and not seen_speech and (b.level <= 2 or not result.headings[:-1]):
+            if not result.title and not seen_speech and b.kind == "heading" and b.level <= 2:
                 result.title = text
                 result.set_aside.append(SetAside(text, "title", doc.path, b.line, lang))
             else:
@@ -167,12 +172,15 @@ def scan(doc: DecodedText, side: Lang | None = None) -> Scan:
     # Plain "Name:" labels count only where they recur (per language).
     accepted: dict[Lang, set[str]] = {}
     for lang in (Lang.EN, Lang.ZH):
-        accepted[lang] = accepted_plain_names([lb for _, lg, lb, _ in candidates if lg is lang])
+        accepted[lang] = accepted_plain_names([lb for b, lg, lb, _ in candidates if lg is lang and b.kind != "rule"])
     speaker: dict[Lang, str | None] = {Lang.EN: None, Lang.ZH: None}
     pending_time: dict[Lang, float | None] = {Lang.EN: None, Lang.ZH: None}
     # A one-language file that is a single block of lines is one sentence (or paragraph) a line.
-    line_paragraphs = side is not None and len(candidates) == 1
+    line_paragraphs = side is not None and sum(b.kind != "rule" for b, _, _, _ in candidates) == 1
     for b, lang, label, group in candidates:
+        if b.kind == "rule":
+            speaker = {Lang.EN: None, Lang.ZH: None}
+            continue
         text = b.text
         if label is not None and (label.strong or label.name in accepted[lang] or label.name is None):
             if label.name:

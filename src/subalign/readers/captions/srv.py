@@ -49,8 +49,9 @@ def read_srv(text: str, path: Path) -> tuple[list[RawCue], Counter[str]]:
             words: list[CaptionWord] = []
             for s in spans:
                 offset = _num(s.get("t", "0"), 1000) or 0.0
-                if (s.text or "").strip():
-                    words.append(CaptionWord(s.text.strip(), start + offset, start + offset))
+                word = (s.text or "").strip()
+                if word:
+                    words.append(CaptionWord(word, start + offset, start + offset))
             timed = tuple(
                 CaptionWord(w.text, w.start, max(w.start + 0.01, words[k + 1].start if k + 1 < len(words) else end))
                 for k, w in enumerate(words)

@@ -1,0 +1,157 @@
+"""End to end on episodes laid out as people publish them, with the real default model.
+
+What must hold on any such input: no Markdown and no speaker label on
+screen; material that is not translation listed in the report and absent
+from the subtitles; no English word lost from the subtitles and no Chinese
+character lost from subtitles plus report; no hard-limit violation; a cue
+never mixes two speakers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pysrt
+import pytest
+
+import inputs_gen as gen
+from captions_gen import auto_vtt, json3, speak, srv3
+from conftest import run_cli
+
+pytestmark = pytest.mark.slow
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _run(tmp_path: Path, en: Path, zh: Path | None, *extra: str) -> tuple[Path, dict]:  # type: ignore[type-arg]
+    out = tmp_path / "out"
+    args = ["run", str(en), *(["--zh", str(zh)] if zh else []), "-o", str(out), "--json", *extra]
+    done = run_cli(*args)
+    assert done.returncode in (0, 1), done.stderr
+    assert "Traceback" not in done.stderr
+    return out, json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+
+def _track(out: Path, suffix: str) -> list[pysrt.SubRipItem]:
+    (f,) = out.glob(f"*.{suffix}.srt")
+    return list(pysrt.open(str(f), encoding="utf-8"))
+
+
+def _assert_holds(out: Path, report: dict, en_speech: list[str], zh_file: Path) -> None:  # type: ignore[type-arg]
+    en_cues, zh_cues = _track(out, "en"), _track(out, "zh-Hans")
+    shown = "\n".join(c.text for c in [*en_cues, *zh_cues])
+    assert "**" not in shown and "](" not in shown and "![" not in shown and "```" not in shown
+    for name in gen.SPEAKERS + list(gen.ZH_NAMES.values()):
+        assert not re.search(rf"(^|\n){name}\s*[:：]", shown), name
+    # No English word lost: the English track holds the speech's words, in order.
+    words = [w for t in en_speech for w in t.split()]
+    assert " ".join(c.text.replace("\n", " ") for c in en_cues).split() == words
+    # No Chinese character lost: subtitles plus what the report set aside hold the whole file.
+    kept = Counter(_HAN.findall("".join(c.text for c in zh_cues)))
+    aside = Counter(_HAN.findall("".join(b["text"] for b in report["set_aside"]["blocks"])))
+    # Speaker labels are who speaks, reported as speakers, not text to subtitle.
+    source = re.sub(r"\*\*[^*\n]{1,10}：\*\*|\[[^\]\n]{1,10}\]", "", zh_file.read_text(encoding="utf-8"))
+    missing = Counter(_HAN.findall(source)) - kept - aside
+    assert not missing, missing
+    assert report["style"]["hard_violations"] == 0
+
+
+def _no_cue_mixes_speakers(out: Path, turns: list[str], speakers: list[str]) -> None:
+    """No English cue holds the end of one speaker's turn and the start of another's."""
+    texts = [c.text.replace("\n", " ") for c in _track(out, "en")]
+    for k in range(len(turns) - 1):
+        if speakers[k] == speakers[k + 1]:
+            continue
+        tail, head = " ".join(turns[k].split()[-2:]), " ".join(turns[k + 1].split()[:2])
+        assert not any(tail in t and head in t and t.index(tail) < t.index(head) for t in texts), (tail, head)
+
+
+def test_llm_chat_rendering_with_a_rev_transcript(tmp_path: Path) -> None:
+    speech = gen.first_section()
+    en = tmp_path / "ep.en.txt"
+    zh = tmp_path / "ep.zh.md"
+    en.write_text(gen.rev_en(speech), encoding="utf-8")
+    zh.write_text(gen.llm_chat_zh(speech), encoding="utf-8")
+    out, report = _run(tmp_path, en, zh, "--duration", "3:00")
+    _assert_holds(out, report, speech.en, zh)
+    _no_cue_mixes_speakers(out, speech.en, gen.SPEAKERS)
+    zh_shown = "".join(c.text for c in _track(out, "zh-Hans"))
+    for preamble in ("好的，根据您提供的", "希望这份翻译对您有所帮助", "本期节目中，主持人与嘉宾", "开场介绍"):
+        assert preamble not in zh_shown
+        assert any(preamble in b["text"] for b in report["set_aside"]["blocks"])
+    assert report["speakers"]["zh_for"] == {"Sarah": "莎拉", "Andrej": "安德烈", "Elad": "埃拉德"}
+    # The Rev labels' times anchor the estimate.
+    assert "transcript timestamps" in report["timing"]["sources"]
+
+
+def test_notion_page_with_a_descript_transcript(tmp_path: Path) -> None:
+    speech = gen.first_section()
+    en = tmp_path / "ep.en.txt"
+    zh = tmp_path / "ep.zh.md"
+    en.write_text(gen.descript_en(speech), encoding="utf-8")
+    zh.write_text(gen.notion_zh(speech), encoding="utf-8")
+    out, report = _run(tmp_path, en, zh)  # no duration: the timestamps are enough
+    _assert_holds(out, report, speech.en, zh)
+    zh_shown = "".join(c.text for c in _track(out, "zh-Hans"))
+    assert "来源" not in zh_shown and "译者注" not in zh_shown and "Tesla and Waymo" not in zh_shown
+
+
+def test_interleaved_file_with_bracket_labels_and_dialogue_dashes(tmp_path: Path) -> None:
+    speech = gen.first_section()
+    ep = tmp_path / "ep.md"
+    ep.write_text(gen.interleaved_brackets(speech), encoding="utf-8")
+    profile = tmp_path / "dash.toml"
+    profile.write_text('base = "netflix"\ndialogue = "dash"\n', encoding="utf-8")
+    out, report = _run(tmp_path, ep, None, "--duration", "3:00", "--profile", str(profile))
+    en_cues = _track(out, "en")
+    assert report["style"]["hard_violations"] == 0
+    assert " ".join(c.text.replace("\n", " ").replace("-", "") for c in en_cues).split() == [
+        w.replace("-", "") for t in speech.en for w in t.split()
+    ]
+    assert report["speakers"]["zh_for"]["Andrej"] == "安德烈"
+
+
+def _caption_file(tmp_path: Path, kind: str, words: list[tuple[str, float, float]], ffmpeg: str) -> Path:
+    if kind == "json3":
+        f = tmp_path / "ep.en.json3"
+        f.write_text(json3(words), encoding="utf-8")
+        return f
+    if kind == "srv3":
+        f = tmp_path / "ep.en.srv3"
+        f.write_text(srv3(words), encoding="utf-8")
+        return f
+    vtt = tmp_path / "ep.en.vtt"
+    vtt.write_text(auto_vtt(words), encoding="utf-8")
+    if kind == "vtt":
+        return vtt
+    # yt-dlp --convert-subs srt is ffmpeg's conversion of YouTube's rolling VTT: make it the same way.
+    srt = tmp_path / "ep.en.srt"
+    subprocess.run([ffmpeg, "-v", "error", "-y", "-i", str(vtt), str(srt)], check=True)
+    raw = srt.read_bytes()
+    assert re.search(rb"-->[^\n]*\n\r?\n[a-z]", raw) and b"\r" in raw  # the quirks are really there
+    return srt
+
+
+# Without word times (yt-dlp's SRT), a word's place inside its caption line is estimated by length.
+@pytest.mark.parametrize(("kind", "tolerance"), [("srt", 1.0), ("vtt", 0.5), ("json3", 0.5), ("srv3", 0.5)])
+def test_youtube_caption_tracks_time_the_cues(tmp_path: Path, ffmpeg: str, kind: str, tolerance: float) -> None:
+    speech = gen.first_section()
+    words, starts = speak(speech.en, seed=3, intro=5.0)
+    captions = _caption_file(tmp_path, kind, words, ffmpeg)
+    en, zh = tmp_path / "ep.en.txt", tmp_path / "ep.zh.md"
+    en.write_text("\n\n".join(speech.en), encoding="utf-8")
+    zh.write_text(gen.llm_chat_zh(speech), encoding="utf-8")
+    out, report = _run(tmp_path, en, zh, "--captions", str(captions))
+    assert report["timing"]["captions"]["format"] == ("srv" if kind == "srv3" else kind)
+    assert report["timing"]["sources"] == {"captions": len(report["sections"][0]["pairs"])}
+    _assert_holds(out, report, speech.en, zh)
+    # Each paragraph's first cue starts where its speech does.
+    cues = _track(out, "en")
+    for text, start in zip(speech.en, starts, strict=True):
+        first = " ".join(text.split()[:4])
+        cue = next(c for c in cues if c.text.replace("\n", " ").startswith(first))
+        assert abs(cue.start.ordinal / 1000 - start) < tolerance, (first, cue.start, start)
