@@ -14,9 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import fuzz_gen
 from subalign.errors import SubalignError
 from subalign.readers import read_transcript
+
+import fuzz_gen
 
 
 @pytest.fixture(scope="module")
