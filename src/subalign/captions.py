@@ -17,6 +17,7 @@ interpolated from their neighbours and a confidence of 0.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -83,15 +84,96 @@ def _seconds(ts: str) -> float:
     return h * 3600 + m * 60 + s
 
 
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
+
+
 def normalise(text: str) -> list[str]:
-    """Tokens for matching: lower case, no punctuation, number words as digits, no fillers."""
-    out = []
+    """Tokens for matching: lower case, no punctuation, number words as digits, no fillers.
+
+    A run of number words becomes one number ("twenty five" -> "25", "two
+    hundred" -> "200"), as another recogniser would write it in digits.
+    """
+    out: list[str] = []
+    total = current = 0
+    in_number = False
+
+    def flush() -> None:
+        nonlocal total, current, in_number
+        if in_number:
+            out.append(str(total + current))
+        total = current = 0
+        in_number = False
+
     for tok in re.split(r"[\s\-–—/]+", text.lower()):
         tok = re.sub(r"^[^\w']+|[^\w']+$", "", tok).replace(",", "")
         if not tok or tok in FILLERS:
             continue
-        out.append(_NUMBER_WORDS.get(tok, tok))
+        if tok in _NUMBER_WORDS and tok not in ("hundred", "thousand"):
+            value = int(_NUMBER_WORDS[tok])
+            if in_number and current % 100 >= 20 and current % 10 == 0 and value < 10:
+                current += value  # "twenty" + "five"
+            elif in_number and current and current % 100 == 0 and value < 100:
+                current += value  # "two hundred" + "five"
+            else:
+                flush()
+                current, in_number = value, True
+            continue
+        if tok in _SCALES and not in_number:
+            current, in_number = _SCALES[tok], True  # "a hundred"
+            continue
+        if tok in _SCALES:
+            if _SCALES[tok] == 100:
+                current = (current or 1) * 100
+            else:
+                total += (current or 1) * _SCALES[tok]
+                current = 0
+            continue
+        flush()
+        out.append(tok)
+    flush()
     return out
+
+
+def _join_split(
+    tokens: list[str], owner: list[int] | None, other: set[str], own: set[str] | None = None
+) -> tuple[list[str], list[int] | None]:
+    """Adjacent tokens joined where the other side writes them as one word this side never uses ("chat gpt").
+
+    ``own`` is this side's whole vocabulary (default: ``tokens``').
+    """
+    own = set(tokens) if own is None else own
+    out: list[str] = []
+    out_owner: list[int] = []
+    i = 0
+    while i < len(tokens):
+        joined = tokens[i] + tokens[i + 1] if i + 1 < len(tokens) else ""
+        take = 2 if joined and joined in other and joined not in own else 1
+        out.append(joined if take == 2 else tokens[i])
+        if owner is not None:
+            out_owner.append(owner[i])
+        i += take
+    return out, (out_owner if owner is not None else None)
+
+
+def _respell(stream_words: set[str], transcript_words: set[str]) -> dict[str, str]:
+    """Caption words that are another spelling of a transcript word neither side shares ("carpathy")."""
+    only_stream = sorted(w for w in stream_words - transcript_words if len(w) >= 4 and not w.isdigit())
+    only_transcript = [w for w in transcript_words - stream_words if len(w) >= 4 and not w.isdigit()]
+    by_initial: dict[str, list[str]] = {}
+    for w in only_transcript:
+        by_initial.setdefault(w[0], []).append(w)
+    out: dict[str, str] = {}
+    for w in only_stream:
+        # Same first letter, or a first letter heard the other way (c/k, s/z, f/ph).
+        pool = by_initial.get(w[0], []) + by_initial.get({"c": "k", "k": "c", "s": "z", "z": "s"}.get(w[0], ""), [])
+        close = difflib.get_close_matches(w, pool, n=1, cutoff=_RESPELL_RATIO)
+        if close:
+            out[w] = close[0]
+    return out
+
+
+# Two spellings of one name are this similar (difflib ratio) at least.
+_RESPELL_RATIO = 0.8
 
 
 # Anchor search: a run of transcript tokens is looked for in a window of the
@@ -297,12 +379,11 @@ def _runs(match: dict[int, int], min_run: int) -> dict[int, int]:
 
 
 def _per_sentence(
-    sentences: Sequence[Sentence], words: Sequence[CaptionWord], owner: list[int], match: dict[int, int]
+    counts: Sequence[int], words: Sequence[CaptionWord], owner: list[int], match: dict[int, int]
 ) -> list[SentenceTime | None]:
     out: list[SentenceTime | None] = []
     pos = 0
-    for s in sentences:
-        n = len(normalise(s.text))
+    for n in counts:
         idx = list(range(pos, pos + n))
         pos += n
         hit = [i for i in idx if i in match]
@@ -355,9 +436,22 @@ def time_sentences(sentences: Sequence[Sentence], words: Sequence[CaptionWord]) 
         for tok in normalise(w.text):
             stream.append(tok)
             owner.append(k)
-    tr_tokens = [tok for s in sentences for tok in normalise(s.text)]
-    glob = _per_sentence(sentences, words, owner, global_matches(tr_tokens, stream))
-    local = _per_sentence(sentences, words, owner, local_matches(tr_tokens, stream))
+    # The captions may come from another recogniser than the transcript: words it
+    # splits or joins, and names it spells its own way, are brought to the transcript's.
+    per_sentence = [normalise(s.text) for s in sentences]
+    vocab = {t for toks in per_sentence for t in toks}
+    joined, joined_owner = _join_split(stream, owner, vocab)
+    assert joined_owner is not None
+    stream, owner = joined, joined_owner
+    stream_vocab = set(stream)
+    per_sentence = [_join_split(toks, None, stream_vocab, vocab)[0] for toks in per_sentence]
+    vocab = {t for toks in per_sentence for t in toks}
+    respelt = _respell(set(stream), vocab)
+    stream = [respelt.get(t, t) for t in stream]
+    tr_tokens = [tok for toks in per_sentence for tok in toks]
+    counts = [len(toks) for toks in per_sentence]
+    glob = _per_sentence(counts, words, owner, global_matches(tr_tokens, stream))
+    local = _per_sentence(counts, words, owner, local_matches(tr_tokens, stream))
     return _fill_gaps(_reconcile(glob, local))
 
 

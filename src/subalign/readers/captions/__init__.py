@@ -112,6 +112,12 @@ def track_words(cues: list[RawCue]) -> tuple[list[CaptionWord], list[float], boo
             elif _WORD_TAG.search(cue.text.rstrip("\n").split("\n")[-1]):
                 words.extend(_tagged_words(cue))
                 starts.append(cue.start)
+            elif cue.end - cue.start > _TRANSITION and cue.text.strip():
+                # A new line of a single word carries no time tag: the cue's start is its time.
+                last = " ".join(_ANY_TAG.sub("", cue.text.rstrip("\n").split("\n")[-1]).split())
+                if last:
+                    words.extend(spread(last, cue.start, cue.end))
+                    starts.append(cue.start)
         return words, starts, True
     if any(c.word_times for c in cues):
         for cue in cues:
