@@ -145,19 +145,22 @@ def seeds(tmp: Path, ffmpeg: str | None = None) -> dict[str, list[bytes]]:
         src.write_text(vtt, encoding="utf-8")
         subprocess.run([ffmpeg, "-v", "error", "-y", "-i", str(src), str(tmp / "seed.srt")], check=True)
         srt_variants.append((tmp / "seed.srt").read_bytes())
-    transcripts = [
+    one_language = [
         gen.llm_chat_zh(short).encode(),
         gen.notion_zh(short).encode(),
-        gen.interleaved_brackets(short).encode(),
         gen.rev_en(short).encode(),
         gen.youtube_copy_en(short)[0].encode(),
+    ]
+    bilingual = [
+        gen.interleaved_brackets(short).encode(),
         ("### 01\n\n" + "\n\n".join(short.en) + "\n\n" + "\n\n".join(short.zh) + "\n").encode("gb18030"),
+        ("# English\n\n" + gen.descript_en(short) + "\n# 中文\n\n" + gen.llm_chat_zh(short)).encode(),
     ]
     subtitles = {ext: [f.read_bytes() for f in sorted(golden.glob(f"*.{ext}"))] for ext in ("srt", "vtt", "ass")}
     return {
-        "transcript-md": transcripts,
-        "transcript-txt": transcripts,
-        "two-files-zh": transcripts[:3],
+        "transcript-md": bilingual + one_language[:1],
+        "transcript-txt": bilingual + one_language[2:3],
+        "two-files-zh": one_language[:2],
         "captions-srt": srt_variants,
         "captions-vtt": [vtt.encode()],
         "captions-json3": [cg.json3(words).encode()],

@@ -71,3 +71,13 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path: Path) -> None:
         raise RuntimeError("boom")
     assert target.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.srt"]
+
+
+def test_a_few_broken_utf8_bytes_are_replaced_and_said(tmp_path: Path) -> None:
+    text = ("### 01\n\nHello there, this is fine.\n\n你好，这很好。\n" * 50).encode("utf-8")
+    broken = text[:100] + b"\xe4\xb8" + text[100:]  # a cut multi-byte character
+    f = tmp_path / "ep.md"
+    f.write_bytes(broken)
+    doc = read_text(f)
+    assert doc.encoding == "utf-8 (1 bad bytes replaced)"
+    assert doc.text.count("\ufffd") == 1

@@ -31,6 +31,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # Share of control characters (other than tab/newline/CR/FF) above which a
 # decoded file is treated as binary data rather than text.
 _MAX_CONTROL_SHARE = 0.01
+# Share of undecodable bytes up to which a file is read as UTF-8 with replacements.
+_MAX_REPLACED_SHARE = 0.001
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,12 @@ def decode_bytes(data: bytes, path: Path) -> DecodedText:
         return DecodedText(text.replace("\r\n", "\n").replace("\r", "\n"), name, path)
     if b"\x00" in data or _control_share(data.decode("latin-1")) > _MAX_CONTROL_SHARE:
         raise InputError("is binary data, not a text file", path)
+    # UTF-8 with a few broken bytes (a bad copy, a cut multi-byte character) is
+    # still the text: read it with U+FFFD in their place, and say so.
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+    if bad <= max(1, _MAX_REPLACED_SHARE * len(text)) and _control_share(text) <= _MAX_CONTROL_SHARE:
+        return DecodedText(text.replace("\r\n", "\n").replace("\r", "\n"), f"utf-8 ({bad} bad bytes replaced)", path)
     raise InputError("cannot be decoded as UTF-8, UTF-16 or GBK/GB18030 text", path)
 
 
