@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -156,20 +157,33 @@ def default_cache_dir() -> Path:
 
 
 class CachedEmbedder:
-    """Wraps an embedder with a SQLite store keyed by model id and text hash.
+    """The run's one embedding store: every distinct text is embedded once.
 
-    Re-running an episode, or aligning the same text with other options,
-    embeds nothing twice.  A cache that cannot be opened (read-only home) is
-    skipped with no error: caching is an optimisation, never a requirement.
+    Every stage (set-aside detection, alignment windows, checks, cue cut
+    candidates) asks this store; it answers from memory what this process
+    has already embedded, then from a SQLite file keyed by model id and
+    text hash (shared by runs and by concurrent batch workers: WAL journal,
+    one transaction per batch of vectors), and embeds only the rest, in one
+    call sorted by length.  ``cache_dir=None`` with ``disk=False`` keeps the
+    memory store only.  A disk cache that cannot be opened (read-only home)
+    is skipped with no error: caching is an optimisation, never a
+    requirement.  The memory store keeps the ``memory_items`` most recently
+    used vectors (2 KB each for USE).
     """
 
-    def __init__(self, inner: Embedder, cache_dir: Path | None = None) -> None:
+    def __init__(
+        self, inner: Embedder, cache_dir: Path | None = None, *, disk: bool = True, memory_items: int = 100_000
+    ) -> None:
         self._inner = inner
         self._dir = cache_dir or default_cache_dir()
+        self._disk = disk
         self._db: sqlite3.Connection | None = None
         self._opened = False
+        self._memory: OrderedDict[bytes, FloatMatrix] = OrderedDict()
+        self._memory_items = memory_items
         self.hits = 0
         self.misses = 0
+        self.calls = 0
 
     @property
     def model_id(self) -> str:
@@ -178,60 +192,85 @@ class CachedEmbedder:
     def _connect(self) -> sqlite3.Connection | None:
         if not self._opened:
             self._opened = True
+            if not self._disk:
+                return None
             try:
                 self._dir.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(self._dir / "embeddings.sqlite")
+                db = sqlite3.connect(self._dir / "embeddings.sqlite", timeout=60)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
                 db.execute("CREATE TABLE IF NOT EXISTS emb (model TEXT, key BLOB, vec BLOB, PRIMARY KEY (model, key))")
+                db.commit()
                 self._db = db
             except (OSError, sqlite3.Error):
                 self._db = None
         return self._db
 
+    def _remember(self, key: bytes, vec: FloatMatrix) -> None:
+        self._memory[key] = vec
+        self._memory.move_to_end(key)
+        while len(self._memory) > self._memory_items:
+            self._memory.popitem(last=False)
+
     def encode(self, texts: Sequence[str]) -> FloatMatrix:
-        db = self._connect()
-        if db is None:
+        if not texts:
             return self._inner.encode(texts)
-        model = self._inner.model_id
+        self.calls += 1
         keys = [hashlib.sha256(t.encode("utf-8")).digest()[:16] for t in texts]
         found: dict[bytes, FloatMatrix] = {}
-        unique = list(dict.fromkeys(keys))
-        for k in range(0, len(unique), 500):
-            chunk = unique[k : k + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = db.execute(f"SELECT key, vec FROM emb WHERE model=? AND key IN ({marks})", [model, *chunk])
-            for key, blob in rows:
-                found[bytes(key)] = np.frombuffer(blob, dtype=np.float32)
-        missing = [i for i, k in enumerate(keys) if k not in found]
+        for k in dict.fromkeys(keys):
+            if k in self._memory:
+                found[k] = self._memory[k]
+                self._memory.move_to_end(k)
+        db = self._connect()
+        model = self._inner.model_id
+        wanted = [k for k in dict.fromkeys(keys) if k not in found]
+        if db is not None and wanted:
+            try:
+                for start in range(0, len(wanted), 500):
+                    chunk = wanted[start : start + 500]
+                    marks = ",".join("?" * len(chunk))
+                    rows = db.execute(f"SELECT key, vec FROM emb WHERE model=? AND key IN ({marks})", [model, *chunk])
+                    for key, blob in rows:
+                        found[bytes(key)] = np.frombuffer(blob, dtype=np.float32).copy()
+            except sqlite3.Error:
+                pass  # a damaged or locked cache must not fail the run
         first_of: dict[bytes, int] = {}
-        for i in missing:
-            first_of.setdefault(keys[i], i)
-        todo = list(first_of.values())
-        self.hits += len(texts) - len(missing)
+        for i, k in enumerate(keys):
+            if k not in found:
+                first_of.setdefault(k, i)
+        todo = sorted(first_of.values(), key=lambda i: len(texts[i]))
+        self.hits += len(set(keys)) - len(todo)
         self.misses += len(todo)
         if todo:
             vecs = self._inner.encode([texts[i] for i in todo])
             for i, v in zip(todo, vecs, strict=True):
                 found[keys[i]] = v
-            try:
-                db.executemany(
-                    "INSERT OR REPLACE INTO emb VALUES (?, ?, ?)",
-                    [(model, keys[i], found[keys[i]].astype(np.float32).tobytes()) for i in todo],
-                )
-                db.commit()
-            except sqlite3.Error:
-                pass  # a full disk or read-only cache must not fail the run
-        if not texts:
-            return self._inner.encode(texts)
+            if db is not None:
+                try:
+                    with db:  # one transaction for the whole batch
+                        db.executemany(
+                            "INSERT OR REPLACE INTO emb VALUES (?, ?, ?)",
+                            [(model, keys[i], found[keys[i]].astype(np.float32).tobytes()) for i in todo],
+                        )
+                except sqlite3.Error:
+                    pass  # a full disk or read-only cache must not fail the run
+        for k in dict.fromkeys(keys):
+            self._remember(k, found[k])
         return np.stack([found[k] for k in keys]).astype(np.float32)
 
 
 def make_embedder(
     model: str | None = None, *, threads: int = 1, cache: bool = True, cache_dir: Path | None = None
 ) -> Embedder:
-    """The embedder for ``--model``: ``None``/``use-multilingual-v3`` is the default."""
+    """The embedder for ``--model``: ``None``/``use-multilingual-v3`` is the default.
+
+    Always behind the run's store (`CachedEmbedder`), which embeds each
+    distinct text once; ``cache=False`` keeps it in memory only.
+    """
     inner: Embedder
     if model in (None, "", DEFAULT_MODEL, "use"):
         inner = USEEmbedder(threads=threads)
     else:
         inner = SentenceTransformerEmbedder(str(model))
-    return CachedEmbedder(inner, cache_dir) if cache else inner
+    return CachedEmbedder(inner, cache_dir, disk=cache)
