@@ -235,7 +235,8 @@ def _force_split(
     piece: Piece, duration: float, profile: StyleProfile, embedder: Embedder | None = None, depth: int = 0
 ) -> list[Piece]:
     """Cut a piece in two, in step, until every part fits (or cannot be cut)."""
-    if fits(piece.en, piece.zh, duration, profile) or depth > 8:
+    # Every cut makes both parts shorter, so this ends; the depth limit only guards against a bug.
+    if fits(piece.en, piece.zh, duration, profile) or depth > 64:
         return [piece]
     cut = _best_cut(piece.en, piece.zh, embedder)
     if cut is None:

@@ -68,6 +68,8 @@ class RunOptions:
     starts: dict[Lang, int] = field(default_factory=dict)
     #: A chapter list file (``0:33 Title`` lines): chapter starts anchor estimated times.
     chapters: Path | None = None
+    #: Where temporary files are written before they are renamed into ``out_dir`` (same file system).
+    staging: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,7 @@ def _check_out_dir(out_dir: Path) -> None:
         raise OutputError(f"cannot be created ({parent} is not a writable directory)", out_dir)
 
 
-def _write_all(out_dir: Path, files: dict[Path, str], inputs: list[Path]) -> None:
+def _write_all(out_dir: Path, files: dict[Path, str], inputs: list[Path], staging: Path | None = None) -> None:
     """Write every file atomically; on failure remove what this run wrote."""
     protected = {p.resolve() for p in inputs}
     for path in files:
@@ -202,7 +204,7 @@ def _write_all(out_dir: Path, files: dict[Path, str], inputs: list[Path]) -> Non
     written: list[Path] = []
     try:
         for path, text in files.items():
-            write_text(path, text)
+            write_text(path, text, staging)
             written.append(path)
     except BaseException:
         for path in written:
@@ -311,5 +313,5 @@ def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | No
     report = build_report(transcript, timed, findings, info)
     files[outputs["report.json"]] = json.dumps(report, ensure_ascii=False, indent=1) + "\n"
     files[outputs["report.html"]] = render_html(report)
-    _write_all(options.out_dir, files, inputs)
+    _write_all(options.out_dir, files, inputs, options.staging)
     return EpisodeResult(report, outputs)

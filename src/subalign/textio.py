@@ -119,16 +119,18 @@ def read_text(path: Path) -> DecodedText:
 
 
 @contextmanager
-def atomic_write(path: Path) -> Iterator[IO[str]]:
-    """Open a temporary file beside ``path``; rename it over ``path`` on success.
+def atomic_write(path: Path, staging: Path | None = None) -> Iterator[IO[str]]:
+    """Open a temporary file beside ``path`` (or in ``staging``, same file system); rename it over ``path``.
 
     On any exception the temporary file is removed and the target is left as
     it was.  Text is written as UTF-8 with ``\\n`` line ends unless the caller
-    writes its own.
+    writes its own.  A batch gives a ``staging`` folder of its own, so that a
+    process killed mid-write leaves its temporary file there, never among the
+    outputs.
     """
     path = Path(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=staging or path.parent)
     except OSError as exc:
         raise OutputError(f"cannot write here ({exc.strerror or exc})", path.parent) from exc
     try:
@@ -144,10 +146,10 @@ def atomic_write(path: Path) -> Iterator[IO[str]]:
         raise
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically as UTF-8."""
+def write_text(path: Path, text: str, staging: Path | None = None) -> None:
+    """Write ``text`` to ``path`` atomically as UTF-8 (see `atomic_write`)."""
     try:
-        with atomic_write(path) as fh:
+        with atomic_write(path, staging) as fh:
             fh.write(text)
     except OSError as exc:
         raise OutputError(f"cannot be written ({exc.strerror or exc})", path) from exc
