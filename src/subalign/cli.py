@@ -253,7 +253,7 @@ def run(
     """
     from .media import parse_duration
     from .model import Lang
-    from .pipeline import RunOptions, run_episode
+    from .pipeline import RunOptions, assess, run_episode
     from .style import load_profile
     from .writers import Look
 
@@ -306,22 +306,9 @@ def run(
                 worst = max(worst, exc.exit_code)
                 continue
             rep = result.report
-            code = ExitCode.OK
-            for reason in rep["gate"]["reasons"]:
-                log.warning("%s: low confidence: %s", path.name, reason)
-                code = ExitCode.QUALITY
-            if rep["style"]["hard_violations"]:
-                log.warning(
-                    "%s: %d hard-limit violations of the %s profile in the subtitles (see the report)",
-                    path.name,
-                    rep["style"]["hard_violations"],
-                    rep["style"]["profile"],
-                )
-                code = ExitCode.QUALITY
-            if rep["timing"]["estimated"]:
-                log.warning("%s: some or all times are estimates (%s)", path.name, rep["timing"]["source"])
-                if strict:
-                    code = ExitCode.QUALITY
+            code, warnings = assess(rep, strict)
+            for warning in warnings:
+                log.warning("%s: %s", path.name, warning)
             counts = rep["counts"]
             log.info(
                 "%s: %d pairs, %d untranslated English, %d added Chinese sentences; wrote %s",
@@ -336,7 +323,7 @@ def run(
                 {
                     "transcript": str(path),
                     "exit_code": int(code),
-                    "outputs": rep["outputs"],
+                    "outputs": {k: str(target / v) for k, v in rep["outputs"].items()},
                     "counts": counts,
                     "gate": rep["gate"],
                     "timing": {k: rep["timing"][k] for k in ("source", "duration", "estimated")},
@@ -347,6 +334,75 @@ def run(
             typer.echo(json.dumps({"episodes": results, "exit_code": int(worst)}, ensure_ascii=False, indent=1))
         if worst:
             raise typer.Exit(int(worst))
+
+
+@app.command()
+def batch(
+    catalogue: Annotated[
+        Path,
+        typer.Argument(
+            help="A CSV manifest (columns transcript, zh, captions, media, duration; paths relative to it) "
+            "or a folder (NAME.md|txt, or NAME.en.* + NAME.zh.*; NAME.*.srt|vtt|json3 and NAME.mp4|... beside).",
+        ),
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output folder: OUT/NAME/ per episode.")] = Path("out"),
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Episodes run at once (one process each).")] = 1,
+    executor: Annotated[str, typer.Option(help="local (this machine) or ray (a cluster, or a local Ray).")] = "local",
+    ray_address: Annotated[
+        str | None, typer.Option(help="Ray cluster to join (e.g. ray://head:10001 or auto); default: start one here.")
+    ] = None,
+    timing: Annotated[str, typer.Option(help="auto, audio, captions or estimate, as for `run`.")] = "auto",
+    duration: Annotated[
+        str | None,
+        typer.Option(help="Length of the episodes that have no duration, captions or media of their own, e.g. 44:10."),
+    ] = None,
+    model: ModelOpt = None,
+    profile: ProfileOpt = "netflix",
+    en_top: Annotated[bool, typer.Option("--en-top", help="English above Chinese in bilingual cues.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="An episode with estimated times counts as 1.")] = False,
+    threads: ThreadsOpt = 1,
+    no_cache: NoCacheOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run a whole catalogue: resumable (re-run the command after a kill), one bad episode never stops the rest.
+
+    Skips episodes done before with the same inputs, settings and version; writes OUT/catalogue.json and
+    OUT/index.html. Exit 0: all good; 1: some quality gates failed; 3: some episodes failed (see the summary).
+    """
+    from .batch import BatchSettings, LocalExecutor, RayExecutor, run_batch
+    from .media import parse_duration
+    from .style import load_profile
+
+    with _errors():
+        if duration is not None:
+            try:
+                parse_duration(duration)
+            except ValueError as exc:
+                raise typer.BadParameter(str(exc)) from None
+        if executor not in ("local", "ray"):
+            raise typer.BadParameter(f"executor {executor!r} is not local or ray")
+        settings = BatchSettings(
+            model=model, threads=threads, cache=not no_cache, timing=timing, duration=duration, zh_on_top=not en_top,
+            strict=strict, profile=load_profile(profile),
+        )
+        runner = LocalExecutor(jobs) if executor == "local" else RayExecutor(jobs, ray_address)
+        with _progress(True) as say:
+            result = run_batch(catalogue, out_dir, settings, runner, say)
+        for row in result.rows:
+            if row["status"] == "failed":
+                typer.echo(f"subalign: error: {row['name']}: {row['error']}", err=True)
+        log.info(
+            "%d episodes: %d run, %d done before, %d failed; summary in %s",
+            len(result.rows), result.ran, result.skipped, sum(r["status"] == "failed" for r in result.rows),
+            out_dir / "catalogue.json",
+        )
+        if isinstance(runner, RayExecutor) and runner.startup_seconds is not None:
+            log.info("Ray start-up: %.1f s", runner.startup_seconds)
+        if as_json:
+            typer.echo(json.dumps({"episodes": result.rows, "exit_code": int(result.exit_code)}, ensure_ascii=False,
+                                  indent=1))
+        if result.exit_code:
+            raise typer.Exit(int(result.exit_code))
 
 
 def _lang_of(lines: list[str], given: str) -> bool:

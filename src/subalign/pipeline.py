@@ -28,7 +28,7 @@ from .captions import (
 from .checks import CheckThresholds, alignment_gate, run_checks
 from .cues import build_cues
 from .embed import Embedder
-from .errors import InputError, OutputError
+from .errors import ExitCode, InputError, OutputError
 from .lint import lint_outputs
 from .media import media_duration
 from .model import AlignedPair, Chapter, Lang, Sentence, TimedPair, Transcript
@@ -82,6 +82,30 @@ class EpisodeResult:
     @property
     def trusted(self) -> bool:
         return bool(self.report["gate"]["trusted"])
+
+
+def assess(report: dict[str, Any], strict: bool = False) -> tuple[ExitCode, list[str]]:
+    """The exit code a finished episode earns, and the warnings that say why.
+
+    1 when the quality gate failed or a subtitle breaks a hard limit; with
+    ``strict`` also when any time is only an estimate.
+    """
+    code = ExitCode.OK
+    warnings: list[str] = []
+    for reason in report["gate"]["reasons"]:
+        warnings.append(f"low confidence: {reason}")
+        code = ExitCode.QUALITY
+    if report["style"]["hard_violations"]:
+        warnings.append(
+            f"{report['style']['hard_violations']} hard-limit violations of the {report['style']['profile']} "
+            "profile in the subtitles (see the report)"
+        )
+        code = ExitCode.QUALITY
+    if report["timing"]["estimated"]:
+        warnings.append(f"some or all times are estimates ({report['timing']['source']})")
+        if strict:
+            code = ExitCode.QUALITY
+    return code, warnings
 
 
 _LANG_SUFFIX = re.compile(r"\.(?:en-zh|zh-en|en|zh|zh-hans|bilingual)$", re.I)
@@ -303,7 +327,8 @@ def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | No
         model_id=embedder.model_id,
         timing_source=timing_source,
         duration=duration,
-        outputs={k: str(v) for k, v in outputs.items()},
+        # Names relative to the report, so that the folder can move (and batch and run write the same bytes).
+        outputs={k: v.name for k, v in outputs.items()},
         gate_reasons=gate,
         timing_reasons=timing_reasons,
         style=style,
