@@ -17,10 +17,17 @@ import math
 import re
 import statistics
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .consistency import (
+    GlossaryEntry,
+    check_glossary,
+    cleared_by_glossary,
+    every_place_of_flagged_renderings,
+    with_groups,
+)
 from .embed import Embedder
 from .glossary import is_standard_rendering, rendered_in, stands_for
 from .model import AlignedPair, Alignment, Finding, Lang, Sentence, Severity
@@ -566,12 +573,16 @@ def check_misplaced(
 
 
 def run_checks(
-    alignment: Alignment, thresholds: CheckThresholds | None = None, embedder: Embedder | None = None
+    alignment: Alignment,
+    thresholds: CheckThresholds | None = None,
+    embedder: Embedder | None = None,
+    glossary: list[GlossaryEntry] | None = None,
 ) -> list[Finding]:
-    """All checks, findings ranked by severity then position.
+    """All checks, findings ranked by severity then position, repeats of one issue grouped.
 
     ``embedder`` (the alignment's model) enables the checks that compare
-    parts of a pair; without it they are skipped.
+    parts of a pair; without it they are skipped.  ``glossary`` adds the
+    user's terms (see :mod:`subalign.consistency`).
     """
     misplaced = check_misplaced(alignment, embedder, thresholds) if embedder is not None else []
     # One drift finding a pair: "renders another sentence better" says more than "low similarity".
@@ -588,7 +599,10 @@ def run_checks(
         + check_untranslated(alignment)
         + check_length_ratio(alignment, thresholds, embedder)
     )
-    return sorted(findings, key=lambda f: (f.severity.rank, f.section, f.en[:1] or f.zh[:1]))
+    if glossary:
+        findings = cleared_by_glossary(findings, glossary) + check_glossary(alignment, glossary)
+    findings += every_place_of_flagged_renderings(alignment, findings)
+    return sorted(with_groups(findings), key=lambda f: (f.severity.rank, f.section, f.en[:1] or f.zh[:1]))
 
 
 def alignment_gate(alignment: Alignment, thresholds: CheckThresholds | None = None) -> list[str]:
@@ -857,8 +871,16 @@ def check_entities(alignment: Alignment) -> list[Finding]:
             cjk, latin = m.group(1), m.group(2).strip()
             if latin.lower() in en_names and not latin.isupper() and not is_standard_rendering(latin, cjk):
                 out.append(
-                    _finding(
-                        p, "entity", Severity.WARNING, f"'{latin}' is rendered as '{cjk}': confirm this Chinese name"
+                    replace(
+                        _finding(
+                            p,
+                            "entity",
+                            Severity.WARNING,
+                            f"'{latin}' is rendered as '{cjk}': confirm this Chinese name",
+                        ),
+                        term=latin,
+                        rendering=cjk,
+                        group=f"rendering:{latin}={cjk}",
                     )
                 )
     return out

@@ -232,6 +232,14 @@ def run(
             "automatic detection of preambles and summaries gets it wrong; what comes before is set aside.",
         ),
     ] = None,
+    glossary: Annotated[
+        Path | None,
+        typer.Option(
+            "--glossary",
+            help="A glossary (TSV or CSV: en, zh with renderings separated by |, optional note): a line using a "
+            "term without an accepted rendering is an error; `subalign terms --tsv` writes a start.",
+        ),
+    ] = None,
     model: ModelOpt = None,
     en_top: Annotated[
         bool, typer.Option("--en-top", help="Put English above Chinese in bilingual cues (default: Chinese on top).")
@@ -291,6 +299,7 @@ def run(
                 profile=style,
                 look=look,
                 chapters=chapters,
+                glossary=glossary,
                 starts={
                     lang: line for lang, line in ((Lang.EN, en_start), (Lang.ZH, zh_start)) if line is not None
                 },
@@ -403,6 +412,45 @@ def batch(
                                   indent=1))
         if result.exit_code:
             raise typer.Exit(int(result.exit_code))
+
+
+@app.command()
+def terms(
+    episode: Annotated[Path, typer.Argument(help="Transcript file (with --zh: the English file).")],
+    zh: Annotated[Path | None, typer.Option("--zh", help="Chinese file, for a two-file episode.")] = None,
+    glossary: Annotated[Path | None, typer.Option("--glossary", help="A glossary whose renderings count.")] = None,
+    tsv: Annotated[bool, typer.Option("--tsv", help="Write the names in the glossary format (en, zh, note).")] = False,
+    model: ModelOpt = None,
+    threads: ThreadsOpt = 1,
+    no_cache: NoCacheOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the episode's names, terms and numbers with how each is rendered and where.
+
+    A table a translator can check and turn into a glossary: `subalign terms EP --tsv > glossary.tsv`, edit, then
+    `subalign run EP --glossary glossary.tsv`.
+    """
+    from .consistency import read_glossary
+    from .pipeline import align_episode
+    from .readers import read_transcript
+    from .terms import glossary_tsv, term_table
+
+    with _errors():
+        transcript = read_transcript(episode, zh)
+        entries = read_glossary(glossary) if glossary is not None else None
+        embedder = _embedder(model, threads, not no_cache)
+        with _progress(True) as say:
+            _, _, alignment = align_episode(transcript, embedder, progress=say)
+        rows = term_table(alignment, entries)
+        if as_json:
+            typer.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=1))
+        elif tsv:
+            sys.stdout.write(glossary_tsv(rows))
+        else:
+            for r in rows:
+                shown = ", ".join(f"{k} ×{n}" for k, n in r.renderings.most_common())
+                where = ", ".join(f"{pl['section']}:{(pl['en'] or pl['zh'])[:1]}" for pl in r.places[:6])
+                typer.echo(f"{r.term}\t{r.kind}\t{len(r.places)}\t{shown}\t{where}")
 
 
 def _lang_of(lines: list[str], given: str) -> bool:

@@ -188,6 +188,10 @@ class Finding:
 
     ``value`` is the measured quantity and ``threshold`` the limit it was
     compared with (both ``None`` where the finding is categorical).
+    ``term``/``rendering``: the English name and the Chinese it is rendered
+    with, where the finding is about one; ``group`` joins the findings that
+    are repeats of one issue (the same name, the same rendering), so a
+    reviewer decides once.
     """
 
     kind: str
@@ -200,6 +204,9 @@ class Finding:
     zh_text: str = ""
     value: float | None = None
     threshold: float | None = None
+    term: str = ""
+    rendering: str = ""
+    group: str = ""
 
 
 @dataclass(frozen=True)

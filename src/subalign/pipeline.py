@@ -26,12 +26,13 @@ from .captions import (
     time_sentences,
 )
 from .checks import CheckThresholds, alignment_gate, run_checks
+from .consistency import read_glossary
 from .cues import build_cues
 from .embed import Embedder
 from .errors import ExitCode, InputError, OutputError
 from .lint import lint_outputs
 from .media import media_duration
-from .model import AlignedPair, Chapter, Lang, Sentence, TimedPair, Transcript
+from .model import AlignedPair, Alignment, Chapter, Lang, Section, Sentence, TimedPair, Transcript
 from .readers import read_transcript
 from .readers.captions import read_caption_track
 from .readers.labels import chapter_list
@@ -70,6 +71,8 @@ class RunOptions:
     chapters: Path | None = None
     #: Where temporary files are written before they are renamed into ``out_dir`` (same file system).
     staging: Path | None = None
+    #: A user glossary (TSV/CSV: en, zh renderings separated by |, note), checked on every pair.
+    glossary: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -238,11 +241,30 @@ def _write_all(out_dir: Path, files: dict[Path, str], inputs: list[Path], stagin
         raise
 
 
+def align_episode(
+    transcript: Transcript,
+    embedder: Embedder,
+    aligner: TranscriptAlignerConfig | None = None,
+    starts: dict[Lang, int] | None = None,
+    progress: Progress | None = None,
+) -> tuple[Transcript, list[tuple[Section, list[Sentence], list[Sentence]]], Alignment]:
+    """The front of the pipeline: what has no counterpart set aside, sentences, their alignment, speakers."""
+    say = progress or (lambda _msg: None)
+    aligner = aligner or TranscriptAlignerConfig()
+    say("setting aside what has no counterpart")
+    transcript = set_aside_unmatched(transcript, embedder, aligner, starts)
+    say("segmenting sentences")
+    segmented = segment_sections(transcript.sections)
+    alignment = align_transcript(segmented, embedder, aligner, progress=lambda m: say(f"aligning {m}"))
+    return transcript, segmented, assign_speakers(alignment)
+
+
 def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | None = None) -> EpisodeResult:
     """Run the whole pipeline for one episode and write its files."""
     say = progress or (lambda _msg: None)
     say("reading transcript")
     transcript = read_transcript(options.transcript, options.zh_file)
+    glossary = read_glossary(options.glossary) if options.glossary is not None else None
     if options.chapters is not None:
         transcript = replace(transcript, chapters=read_chapters(options.chapters))
     mode = _timing_mode(options)
@@ -254,18 +276,14 @@ def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | No
         *([options.media] if options.media else []),
         *([options.captions] if options.captions else []),
         *([options.chapters] if options.chapters else []),
+        *([options.glossary] if options.glossary else []),
     ]
     _check_out_dir(options.out_dir)
 
-    say("setting aside what has no counterpart")
-    transcript = set_aside_unmatched(transcript, embedder, options.aligner, options.starts)
-    say("segmenting sentences")
-    segmented = segment_sections(transcript.sections)
-    alignment = align_transcript(segmented, embedder, options.aligner, progress=lambda m: say(f"aligning {m}"))
-    alignment = assign_speakers(alignment)
+    transcript, segmented, alignment = align_episode(transcript, embedder, options.aligner, options.starts, say)
 
     say("checking the translation")
-    findings = run_checks(alignment, options.thresholds, embedder)
+    findings = run_checks(alignment, options.thresholds, embedder, glossary)
     gate = alignment_gate(alignment, options.thresholds)
 
     say("timing")

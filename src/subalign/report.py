@@ -46,7 +46,23 @@ def _finding_dict(f: Finding) -> dict[str, Any]:
         "zh_text": f.zh_text,
         "value": f.value,
         "threshold": f.threshold,
+        "term": f.term,
+        "rendering": f.rendering,
+        "group": f.group,
     }
+
+
+def finding_groups(findings: Sequence[Finding]) -> list[dict[str, Any]]:
+    """Repeats of one issue as one entry: the first finding's message, the count, every place."""
+    groups: dict[str, dict[str, Any]] = {}
+    for f in findings:
+        key = f.group or f"{f.kind}@{f.section}:{f.en}:{f.zh}"
+        g = groups.setdefault(key, {"group": key, "kind": f.kind, "severity": str(f.severity),
+                                     "message": f.message, "count": 0, "places": []})
+        g["count"] += 1
+        g["places"].append({"section": f.section, "en": list(f.en), "zh": list(f.zh), "en_text": f.en_text,
+                            "zh_text": f.zh_text})
+    return list(groups.values())
 
 
 def build_report(
@@ -138,6 +154,7 @@ def build_report(
         "gate": {"trusted": not info.gate_reasons, "reasons": info.gate_reasons},
         "style": info.style,
         "findings": [_finding_dict(f) for f in findings],
+        "finding_groups": finding_groups(findings),
         "sections": list(sections.values()),
         "outputs": info.outputs,
     }
@@ -195,17 +212,21 @@ def render_html(report: dict[str, Any]) -> str:
         out.append(f"<p class='warning'>{_e(r)}</p>")
     out += _style_html(report.get("style") or {})
     out.append("<h2>Findings, most severe first</h2>")
-    if report["findings"]:
+    groups = report.get("finding_groups") or []
+    if groups:
         out.append(
-            "<table><tr><th>severity</th><th>kind</th><th>section</th><th>English</th><th>Chinese</th>"
-            "<th>measured / limit</th></tr>"
+            f"<p>{len(report['findings'])} findings in {len(groups)} groups (repeats of one issue are one row).</p>"
+            "<table><tr><th>severity</th><th>kind</th><th>places</th><th>English</th><th>Chinese</th></tr>"
         )
-        for f in report["findings"]:
-            measured = "" if f["value"] is None else f"{f['value']} / {f['threshold']}"
+        for g in groups:
+            first = g["places"][0]
+            more = "".join(
+                f"<br><small>{_e(pl['section'])}: {_e(pl['zh_text'][:80])}</small>" for pl in g["places"][1:20]
+            )
             out.append(
-                f"<tr><td class='{_e(f['severity'])}'>{_e(f['severity'])}</td><td>{_e(f['kind'])}<br>"
-                f"<small>{_e(f['message'])}</small></td><td>{_e(f['section'])}</td>"
-                f"<td>{_e(f['en_text'])}</td><td>{_e(f['zh_text'])}</td><td class='num'>{_e(measured)}</td></tr>"
+                f"<tr><td class='{_e(g['severity'])}'>{_e(g['severity'])}</td><td>{_e(g['kind'])}<br>"
+                f"<small>{_e(g['message'])}</small></td><td class='num'>{g['count']}</td>"
+                f"<td>{_e(first['en_text'])}</td><td>{_e(first['zh_text'])}{more}</td></tr>"
             )
         out.append("</table>")
     else:

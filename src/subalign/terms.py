@@ -1,0 +1,142 @@
+"""The episode's names, terms and numbers, with how the translation renders each and where.
+
+What `subalign terms` prints: a table a translator can check and turn into a
+glossary (``--tsv`` writes the glossary format `subalign.consistency`
+reads).  A name is a run of Latin names and acronyms of the English
+(`subalign.checks.entities`: "Eureka Labs", "CS231N"); its rendering in a
+pair is the name kept in Latin letters, a Chinese name glossed with it
+(``优趣科技（Unitree）``), a standard rendering (`subalign.glossary`), or a
+glossary rendering; a name whose rendering the text does not show is
+listed as ``?``.  Numbers are the values the number check reads on each side.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .checks import entities
+from .consistency import GlossaryEntry
+from .glossary import rendered_in
+from .model import AlignedPair, Alignment
+from .numbers import chinese_numbers, codes, english_numbers, same_code
+
+UNSEEN = "?"
+_GLOSSED = re.compile(r"([\u4e00-\u9fff]{1,12})[（(]\s*([A-Za-z][A-Za-z0-9 .\-]{0,40}?)\s*[）)]")
+
+
+def _last_words(run: str) -> str:
+    """The words at the end of a Chinese run that a bracketed gloss names: "比如优趣科技" -> "优趣科技"."""
+    import rjieba
+
+    out = ""
+    for w in reversed(list(rjieba.cut(run))):
+        if len(out) >= 4 or len(out) + len(w) > 8:
+            break  # a Chinese name of a brand or term: about four characters
+        out = w + out
+    return out or run
+
+
+@dataclass
+class TermRow:
+    """One name or number: its renderings with counts, and the pairs it occurs in."""
+
+    term: str
+    kind: str
+    renderings: Counter[str] = field(default_factory=Counter)
+    places: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"term": self.term, "kind": self.kind, "count": len(self.places),
+                "renderings": dict(self.renderings.most_common()), "places": self.places}
+
+
+def names_in(text: str) -> list[str]:
+    """The names of an English text, adjacent name words joined ("Eureka Labs")."""
+    found = entities(text)
+    out: list[str] = []
+    pos = 0
+    for name in found:
+        at = text.find(name, pos)
+        if at < 0:
+            continue
+        if out and text[pos:at] == " " and not out[-1].isupper() and not name.isupper():
+            out[-1] = f"{out[-1]} {name}"
+        else:
+            out.append(name)
+        pos = at + len(name)
+    return list(dict.fromkeys(out))
+
+
+def rendering_of(name: str, zh: str, glossary: list[GlossaryEntry]) -> str:
+    """How ``zh`` renders ``name``: kept in Latin, a glossed Chinese name, a glossary or standard rendering."""
+    for m in _GLOSSED.finditer(zh):
+        if m.group(2).lower() == name.lower() or name.lower() in m.group(2).lower():
+            return _last_words(m.group(1))
+    low = zh.lower()
+    if name.lower() in low:
+        at = low.index(name.lower())
+        return zh[at : at + len(name)]
+    for entry in glossary:
+        if entry.en.lower() == name.lower():
+            for r in entry.zh:
+                if r in zh:
+                    return r
+    parts = [p for p in name.split() if p.lower() in low]
+    if parts:
+        return " ".join(parts)
+    if rendered_in(name, zh):
+        return "(standard rendering)"
+    return UNSEEN
+
+
+def _place(p: AlignedPair) -> dict[str, Any]:
+    return {"section": p.section, "en": [s.index for s in p.en], "zh": [s.index for s in p.zh],
+            "en_text": p.en_text, "zh_text": p.zh_text}
+
+
+def term_table(alignment: Alignment, glossary: list[GlossaryEntry] | None = None) -> list[TermRow]:
+    """Names (most frequent first), then numbers, with their renderings and places."""
+    glossary = glossary or []
+    names: dict[str, TermRow] = {}
+    numbers: dict[str, TermRow] = {}
+    for p in alignment.pairs:
+        if not p.en:
+            continue
+        for name in names_in(p.en_text):
+            row = names.setdefault(name.lower(), TermRow(name, "name"))
+            row.renderings[rendering_of(name, p.zh_text, glossary) if p.zh else "(untranslated)"] += 1
+            row.places.append(_place(p))
+        zh_codes = codes(p.zh_text)
+        for code in codes(p.en_text):
+            if code.lower() in names:
+                continue  # already a name ("G1")
+            original = next((m for m in re.findall(r"[A-Za-z0-9]+", p.en_text) if m.lower() == code), code)
+            row = names.setdefault(code, TermRow(original, "name"))
+            match = next((c for c in zh_codes if same_code(code, c)), None)
+            shown = next((m for m in re.findall(r"[A-Za-z0-9]+", p.zh_text) if m.lower() == match), UNSEEN)
+            row.renderings[shown] += 1
+            row.places.append(_place(p))
+        zh_values = chinese_numbers(p.zh_text)
+        for value in english_numbers(p.en_text):
+            key = f"{value:g}"
+            row = numbers.setdefault(key, TermRow(key, "number"))
+            row.renderings[key if value in zh_values else UNSEEN] += 1
+            row.places.append(_place(p))
+    ordered = sorted(names.values(), key=lambda r: (-len(r.places), r.term.lower()))
+    return ordered + sorted(numbers.values(), key=lambda r: float(r.term))
+
+
+def glossary_tsv(rows: list[TermRow]) -> str:
+    """The names as a glossary file (en, zh, note): a translator edits it and passes it back with --glossary."""
+    lines = ["en\tzh\tnote"]
+    for r in rows:
+        if r.kind != "name":
+            continue
+        seen = [x for x, _ in r.renderings.most_common() if x not in (UNSEEN, "(untranslated)",
+                                                                      "(standard rendering)")]
+        others = ", ".join(f"{x} ×{n}" for x, n in r.renderings.most_common())
+        lines.append(f"{r.term}\t{'|'.join(seen) or r.term}\t{len(r.places)} places; renderings: {others}")
+    return "\n".join(lines) + "\n"
