@@ -158,6 +158,20 @@ def timed_lines(text: str) -> tuple[list[str], list[float | None]] | None:
     return (out, times) if found else None
 
 
+def only_times(text: str) -> float | None:
+    """The last time of a block made only of bare timestamp lines ("0:38"), else ``None``."""
+    found: float | None = None
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        m = _BARE_TIME_LINE.match(line)
+        t = parse_time(m.group(1)) if m else None
+        if t is None:
+            return None
+        found = t
+    return found
+
+
 def chapter_list(text: str) -> list[Chapter] | None:
     """The chapters of a block whose every line is ``time title`` (minutes apart); else ``None``."""
     chapters: list[Chapter] = []

@@ -24,7 +24,7 @@ from pathlib import Path
 from ..model import Chapter, Lang, Paragraph, SetAside
 from ..textio import DecodedText
 from .blocks import MARKUP_KINDS, Block, classify, han_count, latin_count, read_blocks
-from .labels import Label, accepted_plain_names, chapter_list, find_label, timed_lines
+from .labels import Label, accepted_plain_names, chapter_list, find_label, only_times, timed_lines
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _TAG = re.compile(r"^#[^\s#]+$")
@@ -160,6 +160,10 @@ def scan(doc: DecodedText, side: Lang | None = None) -> Scan:
             result.set_aside.append(SetAside(shown, reason, doc.path, b.line, classify(shown)))
             continue
         lang = classify(text)
+        if lang is None and only_times(text) is not None:
+            # A timestamp alone on its block (a transcript copy with blank lines): it times what follows.
+            candidates.append((b, Lang.EN, None, group))
+            continue
         if lang is None:
             if re.search(r"\w", text):
                 # Digits alone ("2024-09-08") or another script: not speech in either language.
@@ -176,11 +180,18 @@ def scan(doc: DecodedText, side: Lang | None = None) -> Scan:
     speaker: dict[Lang, str | None] = {Lang.EN: None, Lang.ZH: None}
     pending_time: dict[Lang, float | None] = {Lang.EN: None, Lang.ZH: None}
     # A one-language file that is a single block of lines is one sentence (or paragraph) a line.
-    line_paragraphs = side is not None and sum(b.kind != "rule" for b, _, _, _ in candidates) == 1
+    line_paragraphs = side is not None and sum(b.kind != "rule" and classify(b.text) is not None
+                                               for b, _, _, _ in candidates) == 1
+    pending_any: float | None = None
     for b, lang, label, group in candidates:
         if b.kind == "rule":
             speaker = {Lang.EN: None, Lang.ZH: None}
             continue
+        if classify(b.text) is None:  # a timestamp block
+            pending_any = only_times(b.text)
+            continue
+        if pending_any is not None:
+            pending_time[lang], pending_any = pending_any, None
         text = b.text
         if label is not None and (label.strong or label.name in accepted[lang] or label.name is None):
             if label.name:
