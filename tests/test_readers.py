@@ -165,7 +165,8 @@ def test_english_quote_inside_the_chinese_file_stays_chinese_side(tmp_path: Path
 
 
 def test_timestamps_alone_on_their_blocks_time_what_follows(tmp_path: Path) -> None:
-    en = _write(tmp_path, "c.en.txt", "0:00\n\nhi listeners welcome back\n\n0:03\n\nto no priors today\n\n1:02:07\n\nbye\n")
+    copy = "0:00\n\nhi listeners welcome back\n\n0:03\n\nto no priors today\n\n1:02:07\n\nbye\n"
+    en = _write(tmp_path, "c.en.txt", copy)
     t = read_transcript(en, _write(tmp_path, "c.zh.txt", "大家好。\n\n欢迎回来。\n"))
     assert [(p.text, p.anchors) for p in t.sections[0].en] == [
         ("hi listeners welcome back", ((0, 0.0),)), ("to no priors today", ((0, 3.0),)), ("bye", ((0, 3727.0),)),
