@@ -69,8 +69,8 @@ def main() -> int:
             (cat / f"section-{sec.label}.md").write_text(text + "\n\n".join(p.text for p in sec.zh) + "\n")
         seq = 0.0
         for k, f in enumerate(sorted(cat.glob("*.md"))):
-            t, done = timed([py, "-m", "subalign", "run", str(f), "--duration", "11:00", "-o", str(tmp / "seq" / f.stem)],
-                            tmp / f"cs{k}")
+            args = [py, "-m", "subalign", "run", str(f), "--duration", "11:00", "-o", str(tmp / "seq" / f.stem)]
+            t, done = timed(args, tmp / f"cs{k}")
             assert done.returncode in (0, 1), done.stderr
             seq += t
         bat, done = timed([py, "-m", "subalign", "batch", str(cat), "-o", str(tmp / "batch"), "--jobs", "2",

@@ -30,10 +30,10 @@ from subalign.embed import make_embedder
 from subalign.lint import LintCue, is_hard, lint_cues
 from subalign.media import parse_duration
 from subalign.model import Cue
+from subalign.readers import read_transcript
 from subalign.segment import segment_sections
 from subalign.style import PROFILES
 from subalign.timing import estimate_from_duration
-from subalign.readers import read_transcript
 
 ROOT = Path(__file__).resolve().parents[1]
 

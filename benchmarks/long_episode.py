@@ -44,7 +44,8 @@ from captions_gen import auto_vtt, speak  # noqa: E402
 
 def build(words: int, tmp: Path) -> tuple[Path, Path, list[str], list[float]]:
     en_paras: list[str] = []
-    zh_parts: list[str] = ["好的，以下是整理后的中文译文：", "## 内容摘要", "本期节目收录了多场演讲，涉及科学、技术与社会。"]
+    zh_parts: list[str] = ["好的，以下是整理后的中文译文：", "## 内容摘要",
+                           "本期节目收录了多场演讲，涉及科学、技术与社会。"]
     seen: set[str] = set()
     count = 0
     for n, talk in enumerate(ted_talks(TED)):
@@ -64,7 +65,7 @@ def build(words: int, tmp: Path) -> tuple[Path, Path, list[str], list[float]]:
     en_file, zh_file = tmp / "long.en.txt", tmp / "long.zh.md"
     en_file.write_text("\n\n".join(en_paras) + "\n", encoding="utf-8")
     zh_file.write_text("\n\n".join(zh_parts) + "\n", encoding="utf-8")
-    timed, starts = speak(en_paras, seed=11, intro=20.0)
+    _, starts = speak(en_paras, seed=11, intro=20.0)
     return en_file, zh_file, en_paras, starts
 
 

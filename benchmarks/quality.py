@@ -53,8 +53,8 @@ from subalign.checks import run_checks
 from subalign.embed import Embedder, make_embedder
 from subalign.evaluate import merge_to_units, read_alignment, read_ted, resegment, score
 from subalign.model import AlignedPair, Alignment, Finding, Lang, Section, Sentence, Severity
-from subalign.segment import segment_sections
 from subalign.readers import read_transcript
+from subalign.segment import segment_sections
 
 ROOT = Path(__file__).resolve().parents[1]
 

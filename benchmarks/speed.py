@@ -30,8 +30,8 @@ def main() -> int:
     from subalign.align import align_transcript
     from subalign.checks import run_checks
     from subalign.embed import make_embedder
-    from subalign.segment import segment_sections
     from subalign.readers import read_transcript
+    from subalign.segment import segment_sections
 
     embedder = make_embedder(None, threads=args.threads)
     segmented = segment_sections(read_transcript(ROOT / "samples" / "no-priors-ep80-karpathy.md").sections)

@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from subalign.captions import LOW_CONFIDENCE, time_sentences  # noqa: E402
+from subalign.readers import read_transcript  # noqa: E402
 from subalign.readers.captions import read_caption_track  # noqa: E402
 from subalign.segment import segment_sections  # noqa: E402
-from subalign.readers import read_transcript  # noqa: E402
 
 from captions_gen import auto_vtt, garble, manual_srt, speak  # noqa: E402
 
