@@ -141,3 +141,15 @@ def test_profile_from_toml(tmp_path: Path) -> None:
         load_profile(str(f))
     with pytest.raises(InputError, match="neither a style profile"):
         load_profile("netflicks")
+
+
+def test_our_own_files_are_linted_with_the_languages_we_wrote() -> None:
+    """A Chinese line that keeps an English quote is Chinese: not a third English line."""
+    from subalign.lint import lint_outputs
+    from subalign.model import Lang
+    from subalign.style import PROFILES
+
+    srt = "1\n00:00:01,000 --> 00:00:03,000\nStay hungry, stay foolish.\nHe said: stay hungry,\nstay foolish.\n"
+    guessed = lint_outputs({"a.en-zh.srt": srt}, PROFILES["netflix"])
+    told = lint_outputs({"a.en-zh.srt": srt}, PROFILES["netflix"], {"a.en-zh.srt": [(Lang.ZH, Lang.EN, Lang.EN)]})
+    assert guessed["hard_violations"] == 1 and told["hard_violations"] == 0

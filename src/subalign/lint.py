@@ -50,6 +50,8 @@ class LintCue:
     end: float
     lines: tuple[str, ...]
     raw: str = ""
+    #: The language of each line, when the writer says so (else it is told by script).
+    langs: tuple[Lang, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,7 @@ def lint_cues(cues: Sequence[LintCue], profile: StyleProfile, tolerance: float =
             add("duration below minimum", err, dur, profile.min_duration)
         if dur > profile.max_duration + tolerance:
             add("duration above maximum", err, dur, profile.max_duration)
-        langs = attribute_lines(text_lines)
+        langs = c.langs if c.langs is not None and len(c.langs) == len(text_lines) else attribute_lines(text_lines)
         for lang in (Lang.EN, Lang.ZH):
             mine = [ln for ln, lg in zip(text_lines, langs, strict=True) if lg is lang]
             if not mine:
@@ -275,14 +277,25 @@ def violation_dict(v: Violation) -> dict[str, Any]:
     }
 
 
-def lint_outputs(files: dict[str, str], profile: StyleProfile) -> dict[str, Any]:
-    """Lint every subtitle file about to be written (name -> text), for the report."""
+def lint_outputs(
+    files: dict[str, str], profile: StyleProfile, line_langs: dict[str, list[tuple[Lang, ...]]] | None = None
+) -> dict[str, Any]:
+    """Lint every subtitle file about to be written (name -> text), for the report.
+
+    ``line_langs`` (name -> each cue's line languages, from the writer's
+    layout) tells the linter which language a line is in, so a Chinese line
+    that is all Latin letters (an English quote kept) is not counted as English.
+    """
     result: dict[str, Any] = {"profile": profile.name, "limits": dataclasses.asdict(profile), "files": {}}
     for name, text in files.items():
         path = Path(name)
         if path.suffix.lower() not in (".srt", ".vtt", ".ass"):
             continue
-        violations = lint_cues(parse_subtitles(text, path), profile, tolerance_for(path))
+        parsed = parse_subtitles(text, path)
+        known = (line_langs or {}).get(name)
+        if known is not None and len(known) == len(parsed):
+            parsed = [dataclasses.replace(c, langs=k) for c, k in zip(parsed, known, strict=True)]
+        violations = lint_cues(parsed, profile, tolerance_for(path))
         entry = summarise(violations)
         # Hard violations are listed in full; reading-speed warnings are counted.
         entry["violations"] = [violation_dict(v) for v in violations if is_hard(v)]

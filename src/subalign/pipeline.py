@@ -333,11 +333,14 @@ def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | No
     say("writing subtitles and report")
     name = episode_name(options.transcript)
     files: dict[Path, str] = {}
+    line_langs: dict[str, list[tuple[Lang, ...]]] = {}
     for fname, (writer_name, layout) in output_names(name).items():
         languages = layout.languages if options.zh_on_top else tuple(reversed(layout.languages))
-        files[options.out_dir / fname] = get_writer(writer_name).dumps(cues, Layout(languages, options.look))
+        placed = Layout(languages, options.look)
+        files[options.out_dir / fname] = get_writer(writer_name).dumps(cues, placed)
+        line_langs[fname] = [tuple(lang for lang, _ in lines) for _, lines in placed.cues(cues)]
     say("linting the subtitles")
-    style = lint_outputs({p.name: text for p, text in files.items()}, options.profile)
+    style = lint_outputs({p.name: text for p, text in files.items()}, options.profile, line_langs)
     outputs = {p.name: p for p in files}
     outputs["report.json"] = options.out_dir / "report.json"
     outputs["report.html"] = options.out_dir / "report.html"
