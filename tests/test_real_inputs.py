@@ -100,6 +100,23 @@ def test_notion_page_with_a_descript_transcript(tmp_path: Path) -> None:
     assert "来源" not in zh_shown and "译者注" not in zh_shown and "Tesla and Waymo" not in zh_shown
 
 
+def test_youtube_transcript_copy_with_an_llm_rendering(tmp_path: Path) -> None:
+    """An unpunctuated auto-caption copy (a time line before each snippet) against a chat-organised translation."""
+    speech = gen.first_section()
+    copy, _ = gen.youtube_copy_en(speech)
+    en = tmp_path / "ep.en.txt"
+    zh = tmp_path / "ep.zh.md"
+    en.write_text(copy, encoding="utf-8")
+    zh.write_text(gen.llm_chat_zh(speech), encoding="utf-8")
+    out, report = _run(tmp_path, en, zh)  # the copy's times are enough: no duration
+    snippets = [ln for ln in copy.splitlines() if ln and not re.fullmatch(r"[\d:]+", ln)]
+    _assert_holds(out, report, snippets, zh)
+    zh_shown = "".join(c.text for c in _track(out, "zh-Hans"))
+    for outline_item in ("软件问题与硬件问题", "端到端神经网络", "好的，根据您提供的"):
+        assert outline_item not in zh_shown
+    assert set(report["timing"]["sources"]) == {"transcript timestamps"}
+
+
 def test_interleaved_file_with_bracket_labels_and_dialogue_dashes(tmp_path: Path) -> None:
     speech = gen.first_section()
     ep = tmp_path / "ep.md"

@@ -38,7 +38,7 @@ from .readers.captions import read_caption_track
 from .readers.labels import chapter_list
 from .report import RunInfo, build_report, render_html
 from .segment import segment_sections
-from .setaside import set_aside_unmatched
+from .setaside import set_aside_edge_additions, set_aside_unmatched
 from .speakers import assign_speakers, speakers_report
 from .speech import time_from_audio
 from .style import StyleProfile
@@ -256,6 +256,7 @@ def align_episode(
     say("segmenting sentences")
     segmented = segment_sections(transcript.sections)
     alignment = align_transcript(segmented, embedder, aligner, progress=lambda m: say(f"aligning {m}"))
+    transcript, alignment = set_aside_edge_additions(transcript, segmented, alignment, embedder)
     return transcript, segmented, assign_speakers(alignment)
 
 

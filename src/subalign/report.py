@@ -129,7 +129,7 @@ def build_report(
                     "line": x.line,
                     "text": x.text,
                 }
-                for x in transcript.set_aside
+                for x in sorted(transcript.set_aside, key=lambda x: (str(x.source), x.line))
             ],
         },
         "speakers": info.speakers,

@@ -29,7 +29,7 @@ import numpy as np
 
 from .align import TranscriptAlignerConfig, align_windows, averaged_windows
 from .embed import Embedder, FloatMatrix
-from .model import Bead, Lang, Paragraph, Section, SetAside, Transcript
+from .model import AlignedPair, Alignment, Bead, Lang, Paragraph, Section, Sentence, SetAside, Transcript
 from .segment import split
 
 # A section needs this many paragraphs on each side before its edges are judged.
@@ -202,3 +202,97 @@ def set_aside_unmatched(
             keep[lang] = [p for k, p in enumerate(paras) if k not in out[lang]]
         sections.append(Section(section.label, _renumber(keep[Lang.EN]), _renumber(keep[Lang.ZH])))
     return replace(transcript, sections=tuple(sections), set_aside=transcript.set_aside + tuple(extra))
+
+
+def _peel_edge_pairs(alignment: Alignment, sizes: dict[tuple[str, int], int], embedder: Embedder) -> Alignment:
+    """A section's first (last) pair with English loses the whole Chinese paragraphs at its edge that add nothing.
+
+    They become Chinese-only pairs, which `set_aside_edge_additions` then
+    judges: "adds nothing" is the merged-sentence test of the checks (the
+    pair matches its English at least as well without them).
+    """
+    pairs = list(alignment.pairs)
+    sections = list(dict.fromkeys(p.section for p in pairs))
+    for label in sections:
+        for from_start in (True, False):
+            ks = [k for k, p in enumerate(pairs) if p.section == label]
+            k = next((k for k in (ks if from_start else ks[::-1]) if pairs[k].en), None)
+            if k is None:
+                continue
+            pair = pairs[k]
+            zh = list(pair.zh)
+            peeled: list[Sentence] = []
+            while len(zh) > 1:
+                para = zh[0].paragraph if from_start else zh[-1].paragraph
+                members = [x for x in zh if x.paragraph == para]
+                if len(members) != sizes[(label, para)] or len(members) == len(zh):
+                    break
+                rest = [x for x in zh if x.paragraph != para]
+                v = embedder.encode([pair.en_text, "".join(x.text for x in zh), "".join(x.text for x in rest)])
+                if float(v[0] @ v[2]) < float(v[0] @ v[1]):
+                    break
+                peeled = members + peeled if from_start else peeled + members
+                zh = rest
+            if peeled:
+                score = float(embedder.encode([pair.en_text, "".join(x.text for x in zh)]).prod(axis=0).sum())
+                kept = replace(pair, zh=tuple(zh), score=score)
+                alone = AlignedPair(label, (), tuple(peeled), None)
+                pairs[k : k + 1] = [alone, kept] if from_start else [kept, alone]
+    return Alignment(pairs)
+
+
+def set_aside_edge_additions(
+    transcript: Transcript,
+    segmented: Sequence[tuple[Section, list[Sentence], list[Sentence]]],
+    alignment: Alignment,
+    embedder: Embedder | None = None,
+) -> tuple[Transcript, Alignment]:
+    """Whole Chinese paragraphs the sentence alignment left without English at a section's edges, set aside.
+
+    The paragraph-level pass (`set_aside_unmatched`) decides on pooled
+    paragraphs; the sentence alignment sees finer.  A run of Chinese-only
+    pairs before the first (or after the last) pair with English in a
+    section is a preamble, a summary line, a metadata note, when it covers
+    whole paragraphs; a sentence that merely pads a paragraph stays, and is
+    reported as an addition.  With ``embedder``, whole paragraphs an edge
+    pair holds without gaining from them are taken out first (`_peel_edge_pairs`).
+    """
+    source = (transcript.extra_sources or (transcript.source,))[0]
+    sizes = {(sec.label, para): 0 for sec, _, _ in segmented for para in range(len(sec.zh))}
+    for _, _, zh in segmented:
+        for sent in zh:
+            sizes[(sent.section, sent.paragraph)] += 1
+    peeled = _peel_edge_pairs(alignment, sizes, embedder) if embedder is not None else alignment
+    by_section: dict[str, list[int]] = {}
+    for k, p in enumerate(peeled.pairs):
+        by_section.setdefault(p.section, []).append(k)
+    drop: set[int] = set()
+    for section, _, _ in segmented:
+        ks = by_section.get(section.label, [])
+        for edge in (ks, ks[::-1]):
+            run: list[int] = []
+            for k in edge:
+                if peeled.pairs[k].en:
+                    break
+                run.append(k)
+            counted: dict[int, int] = {}
+            for k in run:
+                for sent in peeled.pairs[k].zh:
+                    counted[sent.paragraph] = counted.get(sent.paragraph, 0) + 1
+            whole = {para for para, n in counted.items() if n == sizes[(section.label, para)]}
+            if len(whole) < len(section.zh):  # never all of a section's Chinese
+                drop.update(k for k in run if all(s.paragraph in whole for s in peeled.pairs[k].zh))
+    if not drop:
+        return transcript, peeled
+    dropped: dict[tuple[str, int], int] = {}
+    for k in drop:
+        for sent in peeled.pairs[k].zh:
+            dropped[(sent.section, sent.paragraph)] = dropped.get((sent.section, sent.paragraph), 0) + 1
+    extra = [
+        SetAside(sec.zh[para].text, NO_COUNTERPART, source, sec.zh[para].line, Lang.ZH)
+        for sec, _, _ in segmented
+        for para in range(len(sec.zh))
+        if dropped.get((sec.label, para)) == sizes[(sec.label, para)]
+    ]
+    kept = Alignment([p for k, p in enumerate(peeled.pairs) if k not in drop])
+    return replace(transcript, set_aside=transcript.set_aside + tuple(extra)), kept
