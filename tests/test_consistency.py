@@ -87,3 +87,5 @@ def test_terms_command_and_report_groups(tmp_path: Path) -> None:
     glossary_groups = [g for g in report["finding_groups"] if g["kind"] == "glossary"]
     assert len(glossary_groups) == 1 and glossary_groups[0]["count"] == 1
     assert len(report["finding_groups"]) < len(report["findings"])
+    # Each finding says what to check, in one sentence.
+    assert all(f["check"].endswith(".") and f["check"] != "Check this pair." for f in report["findings"])

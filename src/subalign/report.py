@@ -34,11 +34,27 @@ class RunInfo:
     captions: dict[str, Any] = field(default_factory=dict)
 
 
+#: What a reviewer should check, one sentence per kind of finding.
+ADVICE = {
+    "omission": "Check whether this English is rendered anywhere; if not, translate it.",
+    "addition": "Check whether this Chinese renders anything said; if not, remove it or mark it as a note.",
+    "low_similarity": "Check that the Chinese renders this English, not another line.",
+    "misplaced": "Check that the Chinese renders this English, not a neighbouring line.",
+    "partial_omission": "Check that every clause of the English is rendered, the quoted one first.",
+    "number_mismatch": "Check that the Chinese states the same numbers as the English.",
+    "entity": "Check this name's rendering against the English and the rest of the episode.",
+    "glossary": "Use the glossary's rendering here.",
+    "untranslated_english": "Check whether the English left in the Chinese should be translated.",
+    "length_ratio": "Check that nothing was dropped or added: the lengths are unusual for this episode.",
+}
+
+
 def _finding_dict(f: Finding) -> dict[str, Any]:
     return {
         "kind": f.kind,
         "severity": str(f.severity),
         "message": f.message,
+        "check": ADVICE.get(f.kind, "Check this pair."),
         "section": f.section,
         "en": list(f.en),
         "zh": list(f.zh),
@@ -58,7 +74,8 @@ def finding_groups(findings: Sequence[Finding]) -> list[dict[str, Any]]:
     for f in findings:
         key = f.group or f"{f.kind}@{f.section}:{f.en}:{f.zh}"
         g = groups.setdefault(key, {"group": key, "kind": f.kind, "severity": str(f.severity),
-                                     "message": f.message, "count": 0, "places": []})
+                                     "message": f.message, "check": ADVICE.get(f.kind, "Check this pair."),
+                                     "count": 0, "places": []})
         g["count"] += 1
         g["places"].append({"section": f.section, "en": list(f.en), "zh": list(f.zh), "en_text": f.en_text,
                             "zh_text": f.zh_text})
@@ -225,7 +242,8 @@ def render_html(report: dict[str, Any]) -> str:
             )
             out.append(
                 f"<tr><td class='{_e(g['severity'])}'>{_e(g['severity'])}</td><td>{_e(g['kind'])}<br>"
-                f"<small>{_e(g['message'])}</small></td><td class='num'>{g['count']}</td>"
+                f"<small>{_e(g['message'])}</small><br><small><i>{_e(g['check'])}</i></small></td>"
+                f"<td class='num'>{g['count']}</td>"
                 f"<td>{_e(first['en_text'])}</td><td>{_e(first['zh_text'])}{more}</td></tr>"
             )
         out.append("</table>")
