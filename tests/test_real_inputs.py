@@ -168,6 +168,14 @@ def test_youtube_caption_tracks_time_the_cues(tmp_path: Path, ffmpeg: str, kind:
     _assert_holds(out, report, speech.en, zh)
     # Each paragraph's first cue starts where its speech does.
     cues = _track(out, "en")
+    # And every cue, also those that start inside a sentence, starts at its first word (p95).
+    position, errors = 0, []
+    for c in cues:
+        errors.append(abs(c.start.ordinal / 1000 - words[position][1]))
+        position += len(c.text.split())
+    assert position == len(words)
+    errors.sort()
+    assert errors[int(0.95 * (len(errors) - 1))] < tolerance, errors[-10:]
     for text, start in zip(speech.en, starts, strict=True):
         first = " ".join(text.split()[:4])
         cue = next(c for c in cues if c.text.replace("\n", " ").startswith(first))

@@ -70,11 +70,17 @@ _SECONDS_PER_WORD = 0.25
 
 @dataclass(frozen=True)
 class SentenceTime:
-    """When a sentence is spoken, and how sure we are."""
+    """When a sentence is spoken, and how sure we are.
+
+    ``word_starts``: the time each word of the sentence (split at spaces)
+    was heard, where the captions matched it; empty when unknown.  Cues
+    that start inside the sentence start at their first word's time.
+    """
 
     start: float
     end: float
     confidence: float
+    word_starts: tuple[float | None, ...] = ()
 
 
 def _seconds(ts: str) -> float:
@@ -379,21 +385,33 @@ def _runs(match: dict[int, int], min_run: int) -> dict[int, int]:
 
 
 def _per_sentence(
-    counts: Sequence[int], words: Sequence[CaptionWord], owner: list[int], match: dict[int, int]
+    counts: Sequence[int],
+    words: Sequence[CaptionWord],
+    owner: list[int],
+    match: dict[int, int],
+    word_tokens: Sequence[Sequence[int]] = (),
 ) -> list[SentenceTime | None]:
+    """Sentence times from token matches; ``word_tokens[k]``: tokens per word of sentence ``k`` (if they add up)."""
     out: list[SentenceTime | None] = []
     pos = 0
-    for n in counts:
+    for k, n in enumerate(counts):
         idx = list(range(pos, pos + n))
-        pos += n
         hit = [i for i in idx if i in match]
         if not hit:
             out.append(None)
+            pos += n
             continue
         first, last = hit[0], hit[-1]
         start = words[owner[match[first]]].start - _SECONDS_PER_WORD * (first - idx[0])
         end = words[owner[match[last]]].end + _SECONDS_PER_WORD * (idx[-1] - last)
-        out.append(SentenceTime(max(0.0, start), end, len(hit) / max(1, n)))
+        starts: list[float | None] = []
+        if k < len(word_tokens) and sum(word_tokens[k]) == n:
+            at = pos
+            for count in word_tokens[k]:
+                starts.append(words[owner[match[at]]].start if count and at in match else None)
+                at += count
+        out.append(SentenceTime(max(0.0, start), end, len(hit) / max(1, n), tuple(starts)))
+        pos += n
     return out
 
 
@@ -450,8 +468,10 @@ def time_sentences(sentences: Sequence[Sentence], words: Sequence[CaptionWord]) 
     stream = [respelt.get(t, t) for t in stream]
     tr_tokens = [tok for toks in per_sentence for tok in toks]
     counts = [len(toks) for toks in per_sentence]
-    glob = _per_sentence(counts, words, owner, global_matches(tr_tokens, stream))
-    local = _per_sentence(counts, words, owner, local_matches(tr_tokens, stream))
+    # Tokens of each word (a sentence whose words' tokens do not add up to its own gets no word times).
+    word_tokens = [[len(normalise(w)) for w in s.text.split()] for s in sentences]
+    glob = _per_sentence(counts, words, owner, global_matches(tr_tokens, stream), word_tokens)
+    local = _per_sentence(counts, words, owner, local_matches(tr_tokens, stream), word_tokens)
     return _fill_gaps(_reconcile(glob, local))
 
 
@@ -479,7 +499,7 @@ def _fill_gaps(times: list[SentenceTime | None]) -> list[SentenceTime]:
     fixed: list[SentenceTime] = []
     for t in result:
         if fixed and t.start < fixed[-1].start:
-            t = SentenceTime(fixed[-1].start, max(t.end, fixed[-1].start), t.confidence)
+            t = SentenceTime(fixed[-1].start, max(t.end, fixed[-1].start), t.confidence, t.word_starts)
         fixed.append(t)
     # A sentence ends by the time the next one starts: a repeated phrase
     # ("Does that make sense to you?" asked twice) can match a sentence's last
@@ -487,7 +507,7 @@ def _fill_gaps(times: list[SentenceTime | None]) -> list[SentenceTime]:
     for k in range(len(fixed) - 1):
         t, nxt = fixed[k], fixed[k + 1]
         if t.end > nxt.start:
-            fixed[k] = SentenceTime(t.start, max(t.start, nxt.start), t.confidence)
+            fixed[k] = SentenceTime(t.start, max(t.start, nxt.start), t.confidence, t.word_starts)
     return fixed
 
 
@@ -504,6 +524,12 @@ def time_pairs(
         ts = [times[s.index] for s in p.en]
         start, end = min(t.start for t in ts), max(t.end for t in ts)
         low = min(t.confidence for t in ts) < LOW_CONFIDENCE
-        out.append(TimedPair(p, round(start, 3), round(max(end, start + 0.01), 3), estimated=low, source=source))
+        word_starts: tuple[float | None, ...] = ()
+        if all(len(t.word_starts) == len(s.text.split()) for t, s in zip(ts, p.en, strict=True)):
+            word_starts = tuple(w for t in ts for w in t.word_starts)
+        out.append(
+            TimedPair(p, round(start, 3), round(max(end, start + 0.01), 3), estimated=low, source=source,
+                      word_starts=word_starts)
+        )
         last_end = end
     return out

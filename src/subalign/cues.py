@@ -518,15 +518,35 @@ def _drafts(timed: Sequence[TimedPair], profile: StyleProfile, embedder: Embedde
             placed += [(p, speaker, duration * w_run * w) for p, w in zip(pieces, _weights(pieces), strict=True)]
         en_off = _offsets([s.text for s in en_sents], 1)
         zh_off = _offsets([s.text for s in zh_sents], 0)
-        t, pe, pz = tp.start, 0, 0
-        for p, speaker, d in placed:
+        starts = _piece_starts(tp, [(p.en, d) for p, _, d in placed])
+        ends = [*starts[1:], tp.end]
+        pe, pz = 0, 0
+        for (p, speaker, _), a, b in zip(placed, starts, ends, strict=True):
             en_ids = _ids_in_span(en_sents, en_off, pe, pe + len(p.en))
             zh_ids = _ids_in_span(zh_sents, zh_off, pz, pz + len(p.zh)) if p.zh else ()
             pe += len(p.en) + 1
             pz += len(p.zh)
-            drafts.append(_Draft(t, t + d, p.en, p.zh, tp.pair.section, tp.estimated, en_ids, zh_ids, speaker))
-            t += d
+            drafts.append(_Draft(a, b, p.en, p.zh, tp.pair.section, tp.estimated, en_ids, zh_ids, speaker))
     return drafts
+
+
+def _piece_starts(tp: TimedPair, pieces: Sequence[tuple[str, float]]) -> list[float]:
+    """Where each piece of a pair starts: its first English word's heard time where known, else by length.
+
+    Pieces share the pair's span by their text (`_weights`); when the
+    timing knows when a piece's first word was heard (captions with word
+    times, or the speech), the piece starts there, never before the piece
+    ahead of it nor past the pair's end.
+    """
+    out: list[float] = []
+    t, word = tp.start, 0
+    for k, (en, duration) in enumerate(pieces):
+        heard = tp.word_starts[word] if k and word < len(tp.word_starts) else None
+        start = t if heard is None else min(max(heard, out[-1] if out else tp.start), tp.end)
+        out.append(start)
+        t = start + duration if heard is not None else t + duration
+        word += len(en.split())
+    return out
 
 
 def _dialogue_fits(a: _Draft, b: _Draft, profile: StyleProfile) -> bool:

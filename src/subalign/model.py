@@ -216,7 +216,8 @@ class TimedPair:
     ``estimated`` is true when the time was not measured from speech or
     captions (e.g. spread over the episode duration).  ``source`` says where
     the time came from: ``captions``, ``audio``, ``transcript timestamps``
-    (between times the input carried) or ``estimate``.
+    (between times the input carried) or ``estimate``.  ``word_starts``:
+    when each English word (split at spaces) was heard, where known.
     """
 
     pair: AlignedPair
@@ -224,6 +225,7 @@ class TimedPair:
     end: float
     estimated: bool
     source: str = "estimate"
+    word_starts: tuple[float | None, ...] = ()
 
 
 @dataclass(frozen=True)
