@@ -12,8 +12,8 @@ times, converted by ffmpeg the way `yt-dlp --convert-subs srt` does.
 
 Runs `subalign run EN --zh ZH --captions SRT` in a fresh process and prints
 wall time, peak RSS (of the child), and the cue start error against the
-truth (p50 / p95 of each talk-paragraph's first cue) and against the caption
-track's own line starts.
+truth (every pair, every cue: the time of its first English word) and against
+the caption track's own line starts.
 
     python benchmarks/long_episode.py [--words 60000]
 """
@@ -119,15 +119,13 @@ def main() -> int:
                 if n:
                     errors.append(abs(pair["start"] - word_starts[position]))
                 position += n
-        # Each paragraph's first cue, found near where the previous one was (TED repeats openings).
-        para_errors = []
-        at = 0
-        for text, start in zip(paras, starts, strict=True):
-            first = " ".join(text.split()[:5])
-            k = next((i for i in range(at, min(len(texts), at + 40)) if texts[i].startswith(first)), None)
-            if k is not None:
-                para_errors.append(abs(cue_starts[k] - start))
-                at = k + 1
+        # Every cue against the true start of its first English word.
+        cue_errors = []
+        position = 0
+        for c in cues:
+            if position < len(word_starts):
+                cue_errors.append(abs(c.start.ordinal / 1000 - word_starts[position]))
+            position += len(c.text.split())
         line_starts = sorted(read_caption_track(srt).line_starts)
         near = []
         for t in cue_starts:
@@ -140,8 +138,8 @@ def main() -> int:
         print(f"pair starts vs the true start of their first word: median {statistics.median(errors):.3f} s, "
               f"p95 {q(errors, n=20)[-1]:.3f} s, max {max(errors):.1f} s over {len(errors)} pairs; "
               f"none a minute or more away: {max(errors) < 60}")
-        print(f"paragraphs' first cues vs truth: median {statistics.median(para_errors):.3f} s, "
-              f"p95 {q(para_errors, n=20)[-1]:.3f} s over {len(para_errors)} of {len(paras)} paragraphs")
+        print(f"every cue's start vs its first word: median {statistics.median(cue_errors):.3f} s, "
+              f"p95 {q(cue_errors, n=20)[-1]:.3f} s, max {max(cue_errors):.1f} s over {len(cue_errors)} cues")
         print(f"cue starts vs the nearest caption line start: median {statistics.median(near):.3f} s, "
               f"p95 {q(near, n=20)[-1]:.3f} s")
         for name, f in report["style"]["files"].items():
