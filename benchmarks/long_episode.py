@@ -80,7 +80,7 @@ def main() -> int:
         return 5
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        en, zh, paras, starts = build(args.words, tmp)
+        en, zh, paras, _ = build(args.words, tmp)
         words, _ = speak(paras, seed=11, intro=20.0)
         vtt = tmp / "long.en.vtt"
         vtt.write_text(auto_vtt(words), encoding="utf-8")
@@ -108,7 +108,6 @@ def main() -> int:
 
         cues = list(pysrt.open(str(next(out.glob("*.en.srt"))), encoding="utf-8"))
         cue_starts = [c.start.ordinal / 1000 for c in cues]
-        texts = [c.text.replace("\n", " ") for c in cues]
         # Each pair's start against the true start of its first English word (speech is known by construction).
         word_starts = [a for _, a, _ in words]
         position = 0
