@@ -125,6 +125,8 @@ def test_interleaved_file_with_bracket_labels_and_dialogue_dashes(tmp_path: Path
     profile.write_text('base = "netflix"\ndialogue = "dash"\n', encoding="utf-8")
     out, report = _run(tmp_path, ep, None, "--duration", "3:00", "--profile", str(profile))
     en_cues = _track(out, "en")
+    # Two short turns share a cue, one line each, opened by a hyphen.
+    assert any(c.text.count("\n") == 1 and all(ln.startswith("-") for ln in c.text.split("\n")) for c in en_cues)
     assert report["style"]["hard_violations"] == 0
     assert " ".join(c.text.replace("\n", " ").replace("-", "") for c in en_cues).split() == [
         w.replace("-", "") for t in speech.en for w in t.split()
@@ -180,3 +182,63 @@ def test_youtube_caption_tracks_time_the_cues(tmp_path: Path, ffmpeg: str, kind:
         first = " ".join(text.split()[:4])
         cue = next(c for c in cues if c.text.replace("\n", " ").startswith(first))
         assert abs(cue.start.ordinal / 1000 - start) < tolerance, (first, cue.start, start)
+
+
+def test_zh_start_forces_where_the_translation_starts(tmp_path: Path) -> None:
+    """When detection fails, --zh-start LINE sets aside everything before that line of the Chinese file."""
+    speech = gen.first_section()
+    en, zh = tmp_path / "ep.en.txt", tmp_path / "ep.zh.md"
+    en.write_text("\n\n".join(speech.en), encoding="utf-8")
+    zh.write_text("一段不像译文的开场白，作者的话。\n\n另一段说明。\n\n" + "\n\n".join(speech.zh), encoding="utf-8")
+    out, report = _run(tmp_path, en, zh, "--duration", "3:00", "--zh-start", "5")
+    blocks = [b for b in report["set_aside"]["blocks"] if b["reason"].startswith("before line 5")]
+    assert [b["line"] for b in blocks] == [1, 3]
+    assert "作者的话" not in "".join(c.text for c in _track(out, "zh-Hans"))
+
+
+def test_chapter_list_file_anchors_the_estimate(tmp_path: Path) -> None:
+    speech = gen.first_section()
+    en, zh = tmp_path / "ep.en.md", tmp_path / "ep.zh.md"
+    parts = []
+    for k, text in enumerate(speech.en):
+        if k in (0, 5):
+            parts.append("## Welcome" if k == 0 else "## Regulation or technology")
+        parts.append(text)
+    en.write_text("\n\n".join(parts), encoding="utf-8")
+    zh.write_text("\n\n".join(speech.zh), encoding="utf-8")
+    chapters = tmp_path / "chapters.txt"
+    chapters.write_text("0:00 Welcome\n2:30 Regulation or technology\n", encoding="utf-8")
+    out, report = _run(tmp_path, en, zh, "--duration", "6:00", "--chapters", str(chapters))
+    assert [c["start"] for c in report["input"]["chapters"]] == [0.0, 150.0]
+    pairs = report["sections"][0]["pairs"]
+    second = next(p for p in pairs if p["en_text"].startswith(speech.en[5][:30]))
+    assert second["start"] == 150.0
+    bad = tmp_path / "bad.txt"
+    bad.write_text("no times here\n", encoding="utf-8")
+    done = run_cli("run", str(en), "--zh", str(zh), "--chapters", str(bad), "-o", str(tmp_path / "x"))
+    assert done.returncode == 3 and "is not a chapter list" in done.stderr
+
+
+def test_condensed_translation_keeps_every_cue_above_the_minimum(tmp_path: Path) -> None:
+    """An LLM's condensed rendering: 3-1 and 4-1 pairs, dropped small talk, padding; estimated times."""
+    speech = gen.first_section()
+    condensed = []
+    for k, text in enumerate(speech.zh):
+        sentences = [x + "。" for x in text.split("。") if x]
+        if k % 3 == 1:
+            continue  # a turn left out
+        kept = "，".join(x.rstrip("。") for x in sentences[: max(1, len(sentences) // 2)]) + "。"
+        condensed.append(("对方打趣说：" if k % 4 == 0 else "") + kept)
+    en, zh = tmp_path / "ep.en.txt", tmp_path / "ep.zh.txt"
+    en.write_text("\n\n".join(speech.en), encoding="utf-8")
+    zh.write_text("\n\n".join(condensed), encoding="utf-8")
+    for duration in ("1:30", "9:00"):  # crowded and roomy
+        out, report = _run(tmp_path / duration.replace(":", ""), en, zh, "--duration", duration)
+        assert report["style"]["hard_violations"] == 0
+        for c in _track(out, "en-zh"):
+            assert (c.end.ordinal - c.start.ordinal) / 1000 >= 5 / 6 - 0.002
+        assert " ".join(c.text.replace("\n", " ") for c in _track(out, "en")).split() == [
+            w for t in speech.en for w in t.split()
+        ]
+        too_short = any("needs more time than the duration" in r for r in report["gate"]["reasons"])
+        assert too_short == (duration == "1:30")  # 90 s cannot hold these cues: said, not hidden

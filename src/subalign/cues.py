@@ -673,7 +673,8 @@ def _guarantee_minimum(drafts: list[_Draft], profile: StyleProfile, end_limit: f
     cue that is still short pushes the cues after it later, as little as
     needed (the push is absorbed by the next pause); at the end of the
     episode, cues are pulled earlier instead.  If the span is too short
-    even so, a cue merges with its neighbour where the joined text fits.
+    even so, a cue merges with its neighbour where the joined text fits;
+    failing that, cues run past ``end_limit`` (the pipeline says so).
     """
     fps = profile.fps
     low = math.ceil(profile.min_duration * fps - 1e-6)
@@ -701,7 +702,12 @@ def _guarantee_minimum(drafts: list[_Draft], profile: StyleProfile, end_limit: f
         a, b = (drafts[j], drafts[k]) if j < k else (drafts[k], drafts[j])
         en, zh = _join_en([a.en, b.en]), _join_zh([a.zh, b.zh])
         if a.dialogue or b.dialogue or not fits(en, zh, 0.0, profile):
-            break  # nothing left to join: the linter reports what remains
+            if last is None:
+                break
+            # The text needs more time than the episode has at the minimum duration
+            # (a duration given too short): cues run past the end rather than vanish.
+            last = None
+            continue
         merged = _Draft(a.start, b.end, en, zh, a.section, a.estimated or b.estimated,
                         tuple(dict.fromkeys(a.en_ids + b.en_ids)), tuple(dict.fromkeys(a.zh_ids + b.zh_ids)),
                         a.speaker)

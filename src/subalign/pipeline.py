@@ -330,6 +330,12 @@ def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | No
             )
     gate = [*gate, *timing_gate]
     cues = build_cues(timed, options.profile, embedder, end_limit=duration)
+    if duration is not None and cues and cues[-1].end > duration + 1e-6:
+        late = sum(1 for c in cues if c.end > duration + 1e-6)
+        gate.append(
+            f"timing: the text needs more time than the duration ({duration:.0f} s) allows at the profile's "
+            f"minimum cue duration: {late} cues run past it; is the duration right?"
+        )
 
     say("writing subtitles and report")
     name = episode_name(options.transcript)
