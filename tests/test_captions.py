@@ -253,3 +253,34 @@ def test_captions_from_another_recogniser_still_anchor(tmp_path: Path) -> None:
 def test_number_words_become_one_number() -> None:
     assert normalise("twenty five years, two hundred and a hundred") == ["25", "years", "200", "and", "a", "100"]
     assert normalise("one two") == ["1", "2"]
+
+
+REAL = Path(__file__).resolve().parent / "data" / "real" / "webvtt-py"
+
+
+@pytest.mark.parametrize(
+    ("name", "words", "skipped"),
+    [
+        ("netflix_chicas_del_cable.vtt", 5795, {}),
+        ("captions_with_bom.vtt", 12, {}),
+        ("metadata_headers_multiline.vtt", 6, {}),
+        ("non_padded_timestamps.vtt", 10, {}),
+        ("regions.vtt", 8, {}),
+        ("cue_tags.vtt", 13, {}),
+        ("missing_timeframe.srt", 12, {"cues without a timing line": 1}),
+        ("invalid_timeframe.vtt", 18, {"cues with an unreadable timing line": 1}),
+    ],
+)
+def test_real_published_caption_files(name: str, words: int, skipped: dict[str, int]) -> None:
+    """Files from webvtt-py's own test suite (MIT): a Netflix export, BOM, headers, regions, broken cues."""
+    track = read_caption_track(REAL / name)
+    assert len(track.words) == words
+    assert dict(track.skipped) == skipped
+    assert not any("-->" in w.text or (w.text.isdigit() and len(w.text) == 1) for w in track.words)
+
+
+@pytest.mark.parametrize("name", ["empty.vtt", "no_captions.vtt", "invalid_format1.srt"])
+def test_real_unusable_caption_files_fail_in_one_line(name: str) -> None:
+    with pytest.raises(InputError) as err:
+        read_caption_track(REAL / name)
+    assert name in str(err.value) and "\n" not in str(err.value)
