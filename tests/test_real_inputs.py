@@ -208,7 +208,7 @@ def test_chapter_list_file_anchors_the_estimate(tmp_path: Path) -> None:
     zh.write_text("\n\n".join(speech.zh), encoding="utf-8")
     chapters = tmp_path / "chapters.txt"
     chapters.write_text("0:00 Welcome\n2:30 Regulation or technology\n", encoding="utf-8")
-    out, report = _run(tmp_path, en, zh, "--duration", "6:00", "--chapters", str(chapters))
+    _, report = _run(tmp_path, en, zh, "--duration", "6:00", "--chapters", str(chapters))
     assert [c["start"] for c in report["input"]["chapters"]] == [0.0, 150.0]
     pairs = report["sections"][0]["pairs"]
     second = next(p for p in pairs if p["en_text"].startswith(speech.en[5][:30]))
