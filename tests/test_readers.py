@@ -171,3 +171,22 @@ def test_timestamps_alone_on_their_blocks_time_what_follows(tmp_path: Path) -> N
     assert [(p.text, p.anchors) for p in t.sections[0].en] == [
         ("hi listeners welcome back", ((0, 0.0),)), ("to no priors today", ((0, 3.0),)), ("bye", ((0, 3727.0),)),
     ]
+
+
+def test_a_speaker_with_one_turn_in_a_labelled_file(tmp_path: Path) -> None:
+    en = _write(tmp_path, "b.en.txt", "Speaker A: Hello there.\n\nSpeaker B: I am fine.\n\nSpeaker A: Great.\n")
+    zh = _write(tmp_path, "b.zh.txt", "A：你好。\n\nB：我很好。\n\nA：太好了。\n")
+    t = read_transcript(en, zh)
+    assert [(p.speaker, p.text) for p in t.sections[0].en] == [
+        ("Speaker A", "Hello there."), ("Speaker B", "I am fine."), ("Speaker A", "Great."),
+    ]
+    assert [p.speaker for p in t.sections[0].zh] == ["A", "B", "A"]
+
+
+def test_timestamped_lines_are_not_rev_labels(tmp_path: Path) -> None:
+    """'[00:00:01] Hello there.' then '[00:00:03] ...' on the next line: times, not a name before a time."""
+    en = _write(tmp_path, "c.en.txt", "[00:00:01] Hello there.\n[00:00:03] How are you today?\n[00:00:06] Fine.\n")
+    t = read_transcript(en, _write(tmp_path, "c.zh.txt", "你好。\n今天好吗？\n很好。\n"))
+    (para,) = t.sections[0].en
+    assert para.text == "Hello there. How are you today? Fine." and para.speaker is None
+    assert [t for _, t in para.anchors] == [1.0, 3.0, 6.0]

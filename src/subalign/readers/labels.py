@@ -9,10 +9,10 @@ Forms read, in both languages:
 * ``Name:`` / ``名字：`` at the start of a block (plain form).
 
 A plain-form label is easy to confuse with prose ("Here's the thing: ..."),
-so it counts only when the same name opens at least ``PLAIN_MIN_REPEATS``
-blocks of that language and labelled blocks are at least
-``PLAIN_MIN_SHARE`` of them: that is what a transcript with speakers looks
-like.  Timestamps (``0:38``, ``12:05``, ``1:02:03``, ``[00:01:23]``) become
+so plain labels count only in a file where some name opens at least
+``PLAIN_MIN_REPEATS`` blocks of that language and labelled blocks are at
+least ``PLAIN_MIN_SHARE`` of them: that is what a transcript with speakers
+looks like.  Timestamps (``0:38``, ``12:05``, ``1:02:03``, ``[00:01:23]``) become
 anchors; a block whose lines are all ``time title`` with minutes between
 them is a chapter list.
 """
@@ -31,7 +31,7 @@ from ..model import Chapter
 TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _BARE_TIME_LINE = re.compile(rf"^\s*[\[(]?({TIME})[\])]?\s*$")
 _LEAD_TIME = re.compile(rf"^\s*(?:[\[(]({TIME})[\])]|({TIME})(?=\s))\s*")
-_REV = re.compile(rf"^(?P<name>[^\n:：()\[\]]{{1,40}}?)\s*[(\[](?P<ts>{TIME})[)\]]\s*[:：]?\s*")
+_REV = re.compile(rf"^(?P<name>[^\n:：()\[\]]{{1,40}}?)[ \t]*[(\[](?P<ts>{TIME})[)\]][ \t]*(?:[:：]|$)\s*", re.M)
 _OTTER = re.compile(rf"^(?P<name>[^\n:：\d][^\n:：]{{0,39}}?)[ \t]{{2,}}(?P<ts>{TIME})\s*$")
 _BRACKET = re.compile(r"^\[(?P<name>[^\]\n\d:][^\]\n]{0,39})\]\s*")
 _PLAIN_EN = re.compile(r"^(?P<name>(?:[A-Z][\w.'’-]*)(?: [A-Z0-9][\w.'’-]*){0,3})[ \t]*[:：][ \t]*")
@@ -113,18 +113,29 @@ def _tidy(name: str) -> str:
 
 def _name_like(name: str) -> bool:
     name = name.strip()
-    return 0 < len(name) <= 40 and not re.search(r"[。！？!?，,；;]", name) and len(name.split()) <= 4
+    return (
+        0 < len(name) <= 40
+        and not re.search(r"[。！？!?，,；;\n]", name)
+        and not name.endswith(".")
+        and len(name.split()) <= 4
+    )
 
 
 def accepted_plain_names(labels: Sequence[Label | None]) -> set[str]:
-    """The plain-form names that recur enough to be speaker labels (see the module docstring)."""
+    """The plain-form names that are speaker labels (see the module docstring).
+
+    Once a file shows it labels speakers (a plain name recurs, and labelled
+    blocks are a fair share of all), every plain-form label in it counts,
+    also a speaker's only turn ("Speaker B:" once).
+    """
     plain = Counter(lb.name for lb in labels if lb is not None and not lb.strong and lb.name)
     recurring = {n for n, c in plain.items() if c >= PLAIN_MIN_REPEATS}
-    labelled = sum(c for n, c in plain.items() if n in recurring)
-    labelled += sum(1 for lb in labels if lb is not None and lb.strong and lb.name)
-    if not labels or labelled / len(labels) < PLAIN_MIN_SHARE:
+    if not recurring:
         return set()
-    return recurring
+    labelled = sum(plain.values()) + sum(1 for lb in labels if lb is not None and lb.strong and lb.name)
+    if labelled / len(labels) < PLAIN_MIN_SHARE:
+        return set()
+    return set(plain)
 
 
 def timed_lines(text: str) -> tuple[list[str], list[float | None]] | None:
