@@ -190,3 +190,12 @@ def test_timestamped_lines_are_not_rev_labels(tmp_path: Path) -> None:
     (para,) = t.sections[0].en
     assert para.text == "Hello there. How are you today? Fine." and para.speaker is None
     assert [t for _, t in para.anchors] == [1.0, 3.0, 6.0]
+
+
+def test_hard_wrapped_prose_is_one_paragraph_but_sentence_lines_are_many(tmp_path: Path) -> None:
+    wrapped = "So this is a long sentence that a plain\ntext editor wrapped at some width, and\nit goes on. The end.\n"
+    zh = _write(tmp_path, "w.zh.txt", "这是一句很长的话。结束。\n")
+    t = read_transcript(_write(tmp_path, "w.en.txt", wrapped), zh)
+    assert [p.text for p in t.sections[0].en] == [" ".join(wrapped.split())]
+    lines = read_transcript(_write(tmp_path, "l.en.txt", "One sentence.\nAnother one.\nA third!\n"), zh)
+    assert [p.text for p in lines.sections[0].en] == ["One sentence.", "Another one.", "A third!"]

@@ -125,6 +125,14 @@ def _cut_long_runs(text: str, anchors: list[tuple[int, float]]) -> list[tuple[st
     return [p for p in pieces if p[0]]
 
 
+_SENTENCE_END = re.compile(r"[.!?。！？…\"'”’)）」』]\s*$")
+
+
+def _lines_are_sentences(text: str) -> bool:
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    return sum(bool(_SENTENCE_END.search(ln)) for ln in lines) >= 0.6 * len(lines)
+
+
 def scan(doc: DecodedText, side: Lang | None = None) -> Scan:
     """Sort the blocks of ``doc``; ``side`` is the language a one-language file holds (else decided per block)."""
     blocks = read_blocks(doc.text, _is_markdown(doc.path))
@@ -179,9 +187,10 @@ def scan(doc: DecodedText, side: Lang | None = None) -> Scan:
         accepted[lang] = accepted_plain_names([lb for b, lg, lb, _ in candidates if lg is lang and b.kind != "rule"])
     speaker: dict[Lang, str | None] = {Lang.EN: None, Lang.ZH: None}
     pending_time: dict[Lang, float | None] = {Lang.EN: None, Lang.ZH: None}
-    # A one-language file that is a single block of lines is one sentence (or paragraph) a line.
-    line_paragraphs = side is not None and sum(b.kind != "rule" and classify(b.text) is not None
-                                               for b, _, _, _ in candidates) == 1
+    # A one-language file that is a single block of lines is one sentence (or paragraph) a line,
+    # unless its lines run on (hard-wrapped prose: most lines end without a sentence end).
+    speech_blocks = [b for b, _, _, _ in candidates if b.kind != "rule" and classify(b.text) is not None]
+    line_paragraphs = side is not None and len(speech_blocks) == 1 and _lines_are_sentences(speech_blocks[0].text)
     pending_any: float | None = None
     for b, lang, label, group in candidates:
         if b.kind == "rule":
