@@ -363,23 +363,23 @@ def _displaced(
     return out
 
 
-def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThresholds | None = None) -> list[Finding]:
-    """Untranslated sentences hidden inside m:n pairs.
+@dataclass(frozen=True)
+class MergedSuspect:
+    """A sentence at the edge of a merged pair that the pair's match does not need (see `check_merged`)."""
 
-    An aligner folds an untranslated sentence into its neighbour's pair (a
-    2-1 bead) as readily as it reports it.  For each sentence at the edge of
-    a multi-sentence side: if the pair's similarity rises when it is left
-    out, and its own similarity to the other side is among the document's
-    lowest pair scores, it is reported (omission for English, addition for
-    Chinese) -- unless a run of up to three clauses of the other side matches
-    it at least that well (a long sentence that renders it in one clause),
-    and better than the sentences that otherwise claim that run (the pair's
-    other sentences, or the neighbouring line's own).  When the pair's
-    Chinese is also short for its English (``partial_clause_z`` robust
-    deviations, the length evidence of a missing part), an English sentence
-    below the document's median pair score is enough.  Thresholds
-    come from this document's scores.
-    """
+    pair: AlignedPair
+    edge: Sentence
+    side: str  # "en": untranslated English; "zh": added Chinese
+    own: float  # the sentence's similarity to the other side
+    low: float  # the document's low pair score it is below
+    short: bool  # a fragment too short for its embedding to say much: information only
+    rest_score: float  # the pair's similarity without it
+
+
+def merged_suspects(
+    alignment: Alignment, embedder: Embedder, thresholds: CheckThresholds | None = None
+) -> list[MergedSuspect]:
+    """The evidence `check_merged` reports and `refine_merged` acts on: untranslated or added sentences in m:n pairs."""
     th = thresholds or CheckThresholds()
     low = _low_score(alignment, th)
     if low is None:
@@ -408,7 +408,7 @@ def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThre
         own = float(vecs[index[edge.text]] @ o)
         bar = median if side == "en" and id(p) in short_zh else low
         if gain > th.merged_gain and own < bar:
-            suspects.append((p, edge, side, own))
+            suspects.append((p, edge, side, own, float(vecs[index[rest]] @ o)))
     # A long sentence on the other side may render the suspect in one of its
     # clauses ("… 我就要结束我的演讲了" for "So, I'm going to wrap up now."),
     # or the neighbouring line may (a sentence moved across a line boundary):
@@ -418,7 +418,7 @@ def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThre
     # comes from -- that it matches better renders that sentence, not the suspect.
     near = _neighbours(alignment)
     spans: dict[int, list[tuple[str, list[str]]]] = {}
-    for p, edge, side, _ in suspects:
+    for p, edge, side, _, _ in suspects:
         span_lang = Lang.ZH if side == "en" else Lang.EN
         own_side = p.en if side == "en" else p.zh
         rivals = [s.text for s in own_side if s is not edge]
@@ -432,10 +432,10 @@ def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThre
     sim = _similarity(
         embedder,
         {t for v in spans.values() for span, rivals in v for t in (span, *rivals)}
-        | {edge.text for _, edge, _, _ in suspects},
+        | {edge.text for _, edge, _, _, _ in suspects},
     )
-    out = []
-    for p, edge, side, own in suspects:
+    out: list[MergedSuspect] = []
+    for p, edge, side, own, rest_score in suspects:
         if any(
             sim(edge.text, t) >= low and all(sim(edge.text, t) >= sim(r, t) for r in rivals)
             for t, rivals in spans[id(edge)]
@@ -443,13 +443,73 @@ def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThre
             continue
         if side == "zh" and _best_rendering_of_a_clause(p, edge, embedder):
             continue
-        kind, lang = ("omission", "English") if side == "en" else ("addition", "Chinese")
         # A short fragment inside a merged pair ("不是吗？", "And I said, 'No.'") has a low
         # similarity to anything; it is reported for information only.
         if side == "zh":
             short = len(edge.text.strip()) < th.addition_min_chars
         else:
             short = len(edge.text.split()) < th.merged_omission_min_words
+        out.append(MergedSuspect(p, edge, side, own, low, short, rest_score))
+    return out
+
+
+def refine_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThresholds | None = None) -> Alignment:
+    """The alignment with each untranslated or added sentence of a merged pair as a 1-0 or 0-1 pair of its own.
+
+    One pass, used by `subalign align` and `subalign run` alike, so that the
+    aligner's output, the report and the cues carry what the evidence says
+    (short fragments, whose evidence is weak, stay where they are).
+    """
+    splits: dict[int, list[MergedSuspect]] = {}
+    for s in merged_suspects(alignment, embedder, thresholds):
+        if not s.short:
+            splits.setdefault(id(s.pair), []).append(s)
+    if not splits:
+        return alignment
+    out: list[AlignedPair] = []
+    for p in alignment.pairs:
+        todo = splits.get(id(p))
+        if not todo:
+            out.append(p)
+            continue
+        en, zh = list(p.en), list(p.zh)
+        before: list[AlignedPair] = []
+        after: list[AlignedPair] = []
+        for s in todo:
+            side = en if s.side == "en" else zh
+            if len(side) < 2 or s.edge not in side:
+                continue  # both edges of a two-sentence side: keep one
+            alone = AlignedPair(p.section, (s.edge,), (), None) if s.side == "en" else AlignedPair(
+                p.section, (), (s.edge,), None
+            )
+            (before if side[0] is s.edge else after).append(alone)
+            side.remove(s.edge)
+        score = min(s.rest_score for s in todo) if len(todo) == 1 else p.score
+        out += [*before, AlignedPair(p.section, tuple(en), tuple(zh), score), *after]
+    return Alignment(out)
+
+
+def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThresholds | None = None) -> list[Finding]:
+    """Untranslated sentences hidden inside m:n pairs.
+
+    An aligner folds an untranslated sentence into its neighbour's pair (a
+    2-1 bead) as readily as it reports it.  For each sentence at the edge of
+    a multi-sentence side: if the pair's similarity rises when it is left
+    out, and its own similarity to the other side is among the document's
+    lowest pair scores, it is reported (omission for English, addition for
+    Chinese) -- unless a run of up to three clauses of the other side matches
+    it at least that well (a long sentence that renders it in one clause),
+    and better than the sentences that otherwise claim that run (the pair's
+    other sentences, or the neighbouring line's own).  When the pair's
+    Chinese is also short for its English (``partial_clause_z`` robust
+    deviations, the length evidence of a missing part), an English sentence
+    below the document's median pair score is enough.  Thresholds
+    come from this document's scores.
+    """
+    out = []
+    for s in merged_suspects(alignment, embedder, thresholds):
+        p, edge, side, own, low = s.pair, s.edge, s.side, s.own, s.low
+        kind, lang = ("omission", "English") if side == "en" else ("addition", "Chinese")
         msg = (
             f"{lang} sentence inside a merged pair adds nothing to the match (similarity {own:.3f}, "
             f"this document's 10th percentile {low:.3f}): probably {'untranslated' if side == 'en' else 'added'}"
@@ -457,11 +517,11 @@ def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThre
         out.append(
             Finding(
                 kind=kind,
-                severity=Severity.INFO if short else Severity.WARNING,
+                severity=Severity.INFO if s.short else Severity.WARNING,
                 message=msg,
                 section=p.section,
-                en=(edge.index,) if side == "en" else tuple(s.index for s in p.en),
-                zh=(edge.index,) if side == "zh" else tuple(s.index for s in p.zh),
+                en=(edge.index,) if side == "en" else tuple(x.index for x in p.en),
+                zh=(edge.index,) if side == "zh" else tuple(x.index for x in p.zh),
                 en_text=edge.text if side == "en" else p.en_text,
                 zh_text=edge.text if side == "zh" else p.zh_text,
                 value=round(own, 4),

@@ -475,12 +475,20 @@ def align(
     model: ModelOpt = None,
     threads: ThreadsOpt = 1,
     no_cache: NoCacheOpt = False,
+    no_refine: Annotated[
+        bool,
+        typer.Option(
+            "--no-refine",
+            help="Keep the monotone search's beads as they are (no 1-0/0-1 beads from the refinement pass).",
+        ),
+    ] = False,
 ) -> None:
     """Align two one-sentence-a-line files; print beads like `[0, 1]:[0]:0.8123` (Bertalign convention).
 
     Works in either direction (EN->ZH or ZH->EN). Null beads ([3]:[] or []:[7]) have no score.
     """
     from .align import align_texts, format_beads
+    from .refine import refine_beads
     from .textio import read_text, write_text
 
     with _errors():
@@ -494,15 +502,16 @@ def align(
             if lines and lines[-1] == "":
                 lines.pop()
         embedder = _embedder(model, threads, not no_cache)
+        src_chinese, tgt_chinese = _lang_of(src_lines, src_lang), _lang_of(tgt_lines, tgt_lang)
         with _progress(True) as say:
             beads = align_texts(
-                src_lines,
-                tgt_lines,
-                embedder,
-                src_chinese=_lang_of(src_lines, src_lang),
-                tgt_chinese=_lang_of(tgt_lines, tgt_lang),
-                progress=say,
+                src_lines, tgt_lines, embedder, src_chinese=src_chinese, tgt_chinese=tgt_chinese, progress=say
             )
+            if not no_refine:
+                say("refining: untranslated and added sentences out of merged beads")
+                beads = refine_beads(
+                    beads, src_lines, tgt_lines, embedder, src_chinese=src_chinese, tgt_chinese=tgt_chinese
+                )
         text = format_beads(beads)
         if output is None:
             sys.stdout.write(text)

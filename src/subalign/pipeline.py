@@ -36,6 +36,7 @@ from .model import AlignedPair, Alignment, Chapter, Lang, Section, Sentence, Tim
 from .readers import read_transcript
 from .readers.captions import read_caption_track
 from .readers.labels import chapter_list
+from .refine import refine_alignment
 from .report import RunInfo, build_report, render_html
 from .segment import segment_sections
 from .setaside import set_aside_edge_additions, set_aside_unmatched
@@ -257,6 +258,8 @@ def align_episode(
     segmented = segment_sections(transcript.sections)
     alignment = align_transcript(segmented, embedder, aligner, progress=lambda m: say(f"aligning {m}"))
     transcript, alignment = set_aside_edge_additions(transcript, segmented, alignment, embedder)
+    say("refining: untranslated and added sentences out of merged pairs")
+    alignment = refine_alignment(alignment, embedder)
     return transcript, segmented, assign_speakers(alignment)
 
 
