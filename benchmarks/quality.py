@@ -50,6 +50,7 @@ from pathlib import Path
 
 from subalign.align import align_texts, align_transcript
 from subalign.checks import run_checks
+from subalign.refine import refine_alignment, refine_beads
 from subalign.embed import Embedder, make_embedder
 from subalign.evaluate import merge_to_units, read_alignment, read_ted, resegment, score
 from subalign.model import AlignedPair, Alignment, Finding, Lang, Section, Sentence, Severity
@@ -116,7 +117,7 @@ def align_and_check(doc: Doc, zh: list[str], zh_par: list[int], embedder: Embedd
     """Align ``doc``'s English with ``zh`` (its Chinese, perhaps perturbed) and run the checks."""
     if doc.section is None:
         beads = align_texts(doc.en, zh, embedder, src_chinese=False, tgt_chinese=True)
-        alignment = _pairs(beads, doc.en, zh)
+        alignment = refine_alignment(_pairs(beads, doc.en, zh), embedder)
     else:
 
         def sents(lang: Lang, texts: list[str], par: list[int]) -> list[Sentence]:
@@ -127,6 +128,8 @@ def align_and_check(doc: Doc, zh: list[str], zh_par: list[int], embedder: Embedd
         alignment = align_transcript(
             [(doc.section, sents(Lang.EN, doc.en, doc.en_par), sents(Lang.ZH, zh, zh_par))], embedder
         )
+        alignment = refine_alignment(alignment, embedder)
+    # As the pipeline does: the refinement pass, then the checks.
     return alignment, run_checks(alignment, embedder=embedder)
 
 
@@ -477,6 +480,8 @@ def main() -> int:
     preds = []
     for d in docs:
         beads = align_texts(d.en, d.zh, embedder, src_chinese=False, tgt_chinese=True)
+        # As `subalign align` does: the refinement pass (1-0/0-1 beads out of merged ones).
+        beads = refine_beads(beads, d.en, d.zh, embedder, src_chinese=False, tgt_chinese=True)
         preds.append([(b.src, b.tgt) for b in beads])
     ted = score(golds, preds)
     ted_secs = time.perf_counter() - t0
@@ -487,6 +492,7 @@ def main() -> int:
         en = (data / "en/001").read_text(encoding="utf-8").splitlines()
         zh = (data / "zh/001").read_text(encoding="utf-8").splitlines()
         beads = align_texts(en, zh, embedder, src_chinese=False, tgt_chinese=True)
+        beads = refine_beads(beads, en, zh, embedder, src_chinese=False, tgt_chinese=True)
         merged = merge_to_units(
             [(b.src, b.tgt) for b in beads],
             (data / "en.verse").read_text().split(),
