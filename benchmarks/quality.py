@@ -50,11 +50,11 @@ from pathlib import Path
 
 from subalign.align import align_texts, align_transcript
 from subalign.checks import run_checks
-from subalign.refine import refine_alignment, refine_beads
 from subalign.embed import Embedder, make_embedder
 from subalign.evaluate import merge_to_units, read_alignment, read_ted, resegment, score
 from subalign.model import AlignedPair, Alignment, Finding, Lang, Section, Sentence, Severity
 from subalign.readers import read_transcript
+from subalign.refine import refine_alignment, refine_beads
 from subalign.segment import segment_sections
 
 ROOT = Path(__file__).resolve().parents[1]
