@@ -127,19 +127,8 @@ def _similarity(embedder: Embedder, texts: set[str]) -> Callable[[str, str], flo
 
 
 def _finding(p: AlignedPair, kind: str, severity: Severity, message: str, **measured: float) -> Finding:
-    """A finding located at pair ``p``, with both texts for the reviewer."""
-    return Finding(
-        kind=kind,
-        severity=severity,
-        message=message,
-        section=p.section,
-        en=tuple(s.index for s in p.en),
-        zh=tuple(s.index for s in p.zh),
-        en_text=p.en_text,
-        zh_text=p.zh_text,
-        value=measured.get("value"),
-        threshold=measured.get("threshold"),
-    )
+    """A finding located at pair ``p`` with the measured value and its limit, if any."""
+    return Finding.at(p, kind, severity, message, measured.get("value"), measured.get("threshold"))
 
 
 def _neighbours(alignment: Alignment) -> dict[int, list[AlignedPair]]:

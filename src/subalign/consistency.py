@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .errors import InputError
-from .model import AlignedPair, Alignment, Finding, Severity
+from .model import Alignment, Finding, Severity
 from .textio import read_text
 
 
@@ -73,24 +73,6 @@ def read_glossary(path: object) -> list[GlossaryEntry]:
     return out
 
 
-def _at(
-    p: AlignedPair, kind: str, severity: Severity, message: str, term: str = "", rendering: str = "", group: str = ""
-) -> Finding:
-    return Finding(
-        kind=kind,
-        severity=severity,
-        message=message,
-        section=p.section,
-        en=tuple(s.index for s in p.en),
-        zh=tuple(s.index for s in p.zh),
-        en_text=p.en_text,
-        zh_text=p.zh_text,
-        term=term,
-        rendering=rendering,
-        group=group,
-    )
-
-
 def every_place_of_flagged_renderings(alignment: Alignment, findings: list[Finding]) -> list[Finding]:
     """A finding at every pair that uses a rendering another finding questions, in the same group."""
     flagged = {(f.term, f.rendering): f for f in findings if f.term and f.rendering}
@@ -100,9 +82,9 @@ def every_place_of_flagged_renderings(alignment: Alignment, findings: list[Findi
         for p in alignment.pairs:
             key = (tuple(s.index for s in p.en), tuple(s.index for s in p.zh))
             if rendering in p.zh_text and key not in reported:
-                out.append(_at(p, first.kind, first.severity,
+                out.append(Finding.at(p, first.kind, first.severity,
                                f"'{rendering}' is used here too, the rendering of '{term}' to confirm",
-                               term=term, rendering=rendering, group=first.group))
+                                      term=term, rendering=rendering, group=first.group))
                 reported.add(key)
     return out
 
@@ -116,9 +98,9 @@ def check_glossary(alignment: Alignment, glossary: list[GlossaryEntry]) -> list[
             if not p.en or not p.zh or not pattern.search(p.en_text) or entry.rendered_in(p.zh_text):
                 continue
             note = f" ({entry.note})" if entry.note else ""
-            out.append(_at(p, "glossary", Severity.ERROR,
-                           f"'{entry.en}' must be rendered as {' or '.join(entry.zh)}{note}: it is not, here",
-                           term=entry.en, group=f"glossary:{entry.en}"))
+            out.append(Finding.at(p, "glossary", Severity.ERROR,
+                                  f"'{entry.en}' must be rendered as {' or '.join(entry.zh)}{note}: it is not, here",
+                                  term=entry.en, group=f"glossary:{entry.en}"))
     return out
 
 

@@ -208,6 +208,36 @@ class Finding:
     rendering: str = ""
     group: str = ""
 
+    @classmethod
+    def at(
+        cls,
+        pair: AlignedPair,
+        kind: str,
+        severity: Severity,
+        message: str,
+        value: float | None = None,
+        threshold: float | None = None,
+        term: str = "",
+        rendering: str = "",
+        group: str = "",
+    ) -> Finding:
+        """A finding located at ``pair``, with both its texts for the reviewer."""
+        return cls(
+            kind=kind,
+            severity=severity,
+            message=message,
+            section=pair.section,
+            en=tuple(s.index for s in pair.en),
+            zh=tuple(s.index for s in pair.zh),
+            en_text=pair.en_text,
+            zh_text=pair.zh_text,
+            value=value,
+            threshold=threshold,
+            term=term,
+            rendering=rendering,
+            group=group,
+        )
+
 
 @dataclass(frozen=True)
 class TimedPair:
