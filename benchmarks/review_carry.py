@@ -39,7 +39,7 @@ def carry(docs: list[quality.Doc], review_path: Path, embedder: object) -> int:
             reasons[cells[0]] = cells[4] if len(cells) > 4 else ""
     added = []
     for d in docs:
-        refined, findings = quality.align_and_check(d, d.zh, d.zh_par, embedder)  # type: ignore[arg-type]
+        _, findings = quality.align_and_check(d, d.zh, d.zh_par, embedder)  # type: ignore[arg-type]
         new = [f for f in findings if f.severity is not Severity.INFO and quality.finding_key(d.name, f) not in review]
         if not new:
             continue
@@ -51,8 +51,8 @@ def carry(docs: list[quality.Doc], review_path: Path, embedder: object) -> int:
             beads = align_texts(d.en, d.zh, embedder, src_chinese=False, tgt_chinese=True)  # type: ignore[arg-type]
             plain = quality._pairs(beads, d.en, d.zh)
         else:
-            def sents(lang: Lang, texts: list[str], par: list[int]) -> list[Sentence]:
-                return [Sentence(lang, i, t, d.name, p, 0, len(t)) for i, (t, p) in enumerate(zip(texts, par))]
+            def sents(lang: Lang, texts: list[str], par: list[int], name: str = d.name) -> list[Sentence]:
+                return [Sentence(lang, i, t, name, p, 0, len(t)) for i, (t, p) in enumerate(zip(texts, par, strict=True))]
 
             plain = align_transcript([(d.section, sents(Lang.EN, d.en, d.en_par), sents(Lang.ZH, d.zh, d.zh_par))],
                                      embedder)  # type: ignore[arg-type]
