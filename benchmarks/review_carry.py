@@ -52,7 +52,8 @@ def carry(docs: list[quality.Doc], review_path: Path, embedder: object) -> int:
             plain = quality._pairs(beads, d.en, d.zh)
         else:
             def sents(lang: Lang, texts: list[str], par: list[int], name: str = d.name) -> list[Sentence]:
-                return [Sentence(lang, i, t, name, p, 0, len(t)) for i, (t, p) in enumerate(zip(texts, par, strict=True))]
+                pairs = enumerate(zip(texts, par, strict=True))
+                return [Sentence(lang, i, t, name, p, 0, len(t)) for i, (t, p) in pairs]
 
             plain = align_transcript([(d.section, sents(Lang.EN, d.en, d.en_par), sents(Lang.ZH, d.zh, d.zh_par))],
                                      embedder)  # type: ignore[arg-type]
