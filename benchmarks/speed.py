@@ -31,11 +31,12 @@ def main() -> int:
     from subalign.checks import run_checks
     from subalign.embed import make_embedder
     from subalign.readers import read_transcript
+    from subalign.refine import refine_alignment
     from subalign.segment import segment_sections
 
     embedder = make_embedder(None, threads=args.threads)
     segmented = segment_sections(read_transcript(ROOT / "samples" / "no-priors-ep80-karpathy.md").sections)
-    alignment = align_transcript(segmented, embedder)
+    alignment = refine_alignment(align_transcript(segmented, embedder), embedder)  # as the pipeline does
     findings = run_checks(alignment, embedder=embedder)
     wall = time.perf_counter() - t0
     n_en = sum(len(en) for _, en, _ in segmented)
