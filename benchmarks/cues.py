@@ -31,6 +31,7 @@ from subalign.lint import LintCue, is_hard, lint_cues
 from subalign.media import parse_duration
 from subalign.model import Cue
 from subalign.readers import read_transcript
+from subalign.refine import refine_alignment
 from subalign.segment import segment_sections
 from subalign.style import PROFILES
 from subalign.timing import estimate_from_duration
@@ -68,7 +69,7 @@ def main() -> int:
     profile = PROFILES["netflix"]
     use = make_embedder(None)
     segmented = segment_sections(read_transcript(args.transcript).sections)
-    alignment = align_transcript(segmented, use)
+    alignment = refine_alignment(align_transcript(segmented, use), use)  # as the pipeline does
     timed = estimate_from_duration(alignment.pairs, parse_duration(args.duration))
     judges = {"USE": use}
     if args.judge:
