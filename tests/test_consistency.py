@@ -89,3 +89,21 @@ def test_terms_command_and_report_groups(tmp_path: Path) -> None:
     assert len(report["finding_groups"]) < len(report["findings"])
     # Each finding says what to check, in one sentence.
     assert all(f["check"].endswith(".") and f["check"] != "Check this pair." for f in report["findings"])
+
+
+def test_a_name_rendered_two_ways_and_one_rendering_for_two_names() -> None:
+    from subalign.terms import inconsistent_renderings
+
+    pairs = [
+        _pair(0, "They say Unitree makes robots.", "他们说优趣科技（Unitree）制造机器人。"),
+        _pair(1, "I like Unitree a lot.", "我很喜欢宇树科技（Unitree）。"),
+        _pair(2, "And Waymo drives itself.", "而且，慧摩（Waymo）能自动驾驶。"),
+        _pair(3, "And Wayve drives too.", "还有，慧摩（Wayve）也能驾驶。"),
+        _pair(4, "So AI is here.", "所以人工智能（AI）来了。"),
+    ]
+    found = inconsistent_renderings(Alignment(pairs))
+    two_ways = [f for f in found if f.group == "renderings:Unitree"]
+    assert [f.en for f in two_ways] == [(0,), (1,)] and "2 ways" in two_ways[0].message
+    one_for_two = [f for f in found if f.group == "one rendering:慧摩"]
+    assert sorted(f.en for f in one_for_two) == [(2,), (3,)]
+    assert not [f for f in found if f.term == "AI"]  # a standard rendering, not a name to compare

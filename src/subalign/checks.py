@@ -648,6 +648,9 @@ def run_checks(
         + check_untranslated(alignment)
         + check_length_ratio(alignment, thresholds, embedder)
     )
+    from .terms import inconsistent_renderings  # terms reads names with this module's `entities`
+
+    findings += inconsistent_renderings(alignment, glossary)
     if glossary:
         findings = cleared_by_glossary(findings, glossary) + check_glossary(alignment, glossary)
     findings += every_place_of_flagged_renderings(alignment, findings)

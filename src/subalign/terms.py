@@ -19,8 +19,8 @@ from typing import Any
 
 from .checks import entities
 from .consistency import GlossaryEntry
-from .glossary import rendered_in
-from .model import AlignedPair, Alignment
+from .glossary import is_standard_rendering, rendered_in
+from .model import AlignedPair, Alignment, Finding, Severity
 from .numbers import chinese_numbers, codes, english_numbers, same_code
 
 UNSEEN = "?"
@@ -33,8 +33,8 @@ def _last_words(run: str) -> str:
 
     out = ""
     for w in reversed(list(rjieba.cut(run))):
-        if len(out) >= 4 or len(out) + len(w) > 8:
-            break  # a Chinese name of a brand or term: about four characters
+        if len(out) >= 4 or len(out) + len(w) > 8 or (len(w) == 1 and len(out) >= 2):
+            break  # a Chinese name of a brand or term: about four characters, no lone particle in front
         out = w + out
     return out or run
 
@@ -140,3 +140,48 @@ def glossary_tsv(rows: list[TermRow]) -> str:
         others = ", ".join(f"{x} ×{n}" for x, n in r.renderings.most_common())
         lines.append(f"{r.term}\t{'|'.join(seen) or r.term}\t{len(r.places)} places; renderings: {others}")
     return "\n".join(lines) + "\n"
+
+
+def _is_chinese(rendering: str) -> bool:
+    return bool(re.search(r"[\u4e00-\u9fff]", rendering))
+
+
+def inconsistent_renderings(alignment: Alignment, glossary: list[GlossaryEntry] | None = None) -> list[Finding]:
+    """Findings for names rendered in several Chinese ways, and for one Chinese rendering of several names.
+
+    As translation QA tools check consistency: each place of a name whose
+    Chinese renderings differ (``优趣科技`` here, ``宇树科技`` there) is reported,
+    one group per name; and each place where one Chinese rendering stands for
+    different English names, one group per rendering.  Latin names kept as
+    they are, and standard renderings (人工智能 for "AI"), are not renderings
+    to compare.
+    """
+    glossary = glossary or []
+    by_name: dict[str, dict[str, list[AlignedPair]]] = {}
+    for p in alignment.pairs:
+        if not p.en or not p.zh:
+            continue
+        for name in names_in(p.en_text):
+            r = rendering_of(name, p.zh_text, glossary)
+            if _is_chinese(r) and not is_standard_rendering(name, r):
+                by_name.setdefault(name, {}).setdefault(r, []).append(p)
+    out: list[Finding] = []
+    for name, renderings in by_name.items():
+        if len(renderings) > 1:
+            shown = ", ".join(f"{r} ×{len(ps)}" for r, ps in renderings.items())
+            for r, ps in renderings.items():
+                out += [Finding.at(p, "entity", Severity.WARNING,
+                                   f"'{name}' is rendered in {len(renderings)} ways ({shown}): use one",
+                                   term=name, rendering=r, group=f"renderings:{name}") for p in ps]
+    by_rendering: dict[str, dict[str, list[AlignedPair]]] = {}
+    for name, renderings in by_name.items():
+        for r, ps in renderings.items():
+            by_rendering.setdefault(r, {})[name] = ps
+    for r, names in by_rendering.items():
+        if len({n.lower() for n in names}) > 1:
+            listed = ", ".join(f"'{n}'" for n in names)
+            for name, ps in names.items():
+                out += [Finding.at(p, "entity", Severity.WARNING, f"'{r}' renders different names ({listed}): "
+                                   "check which one it is here", term=name, rendering=r,
+                                   group=f"one rendering:{r}") for p in ps]
+    return out
