@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from subalign.model import Lang
 from subalign.readers import read_transcript
 
 from conftest import SAMPLE
@@ -140,7 +139,3 @@ def interleaved_brackets(speech: Speech) -> str:
         parts.append(f"[{who}] {en}")
         parts.append(f"[{ZH_NAMES[who]}] {zh}")
     return "\n\n".join(parts) + "\n"
-
-
-def lang_of(lang: Lang) -> str:
-    return "English" if lang is Lang.EN else "Chinese"

@@ -155,12 +155,7 @@ def _render_inline(children: Sequence[object]) -> tuple[str, str | None, bool, b
             continue
         if kind in ("image", "html_inline"):
             continue
-        if kind in ("softbreak", "hardbreak"):
-            piece = "\n"
-        elif kind in ("text", "code_inline"):
-            piece = content
-        else:
-            piece = content
+        piece = "\n" if kind in ("softbreak", "hardbreak") else content
         parts.append(piece)
         if piece.strip():
             if in_link == 0:

@@ -146,7 +146,8 @@ def scan(doc: DecodedText, side: Lang | None = None) -> Scan:
         if b.kind == "rule":
             candidates.append((b, Lang.EN, None, group))
             continue
-        if b.kind == "heading" or (b.kind == "paragraph" and _structural_reason(b, text) == "heading"):
+        reason = _structural_reason(b, text)
+        if b.kind == "heading" or reason == "heading":
             group += 1
             lang = classify(text)
             result.headings.append((group, text, lang))
@@ -158,7 +159,6 @@ def scan(doc: DecodedText, side: Lang | None = None) -> Scan:
             continue
         if not seen_speech:
             head_links += [m.group(1) or m.group(2) for m in _MD_LINK_URL.finditer(doc.text[b.start : b.end])]
-        reason = _structural_reason(b, text)
         chapters = chapter_list(text) if reason is None else None
         if chapters:
             result.chapters.extend(chapters)
