@@ -33,8 +33,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from .embed import Embedder, FloatMatrix
+from .embed import CachedEmbedder, Embedder, FloatMatrix
 from .model import AlignedPair, Alignment, Bead, Section, Sentence
+from .spans import SpanSource, concatenations
 
 IntArray = npt.NDArray[np.int64]
 
@@ -118,6 +119,10 @@ def window_counts(n: int, max_side: int) -> dict[int, int]:
     return {k: n - k + 1 for k in range(1, min(max_side, n) + 1)}
 
 
+#: Units per span request when windows are read from spans: bounds one pass's tokens.
+_SPAN_BLOCK = 48
+
+
 def embed_windows(
     units: Sequence[str],
     embedder: Embedder,
@@ -125,40 +130,98 @@ def embed_windows(
     joiner: str,
     keep: Callable[[int, int], bool] | None = None,
     like: Windows | None = None,
+    *,
+    units_from_spans: bool = False,
+    source: SpanSource | None = None,
 ) -> Windows:
-    """Embed every window of 1..``max_side`` units in one batch.
+    """Embed every window of 1..``max_side`` units.
 
-    With ``keep``, only the windows ``(size, start)`` it accepts are embedded,
-    for callers that know which windows they will read; the others keep their
-    vectors from ``like`` (windows of the same units embedded before) or get
-    zero vectors.  Lengths are always exact.
+    Single units are embedded as texts through the run's store (they are the
+    sentences every stage shares) unless ``units_from_spans``; longer windows
+    are spans of the joined units (`subalign.spans`: one model pass per block
+    of units instead of one text per window).  With ``keep``, only the
+    windows ``(size, start)`` it accepts are embedded, for callers that know
+    which windows they will read; the others keep their vectors from ``like``
+    (windows of the same units embedded before) or get zero vectors.
+    ``source`` reads the spans from texts prepared ahead (the cue builder's).
+    Lengths are always exact.
     """
-    texts: list[str] = []
-    rows: dict[int, list[int]] = {}
-    lens: dict[int, npt.NDArray[np.float64]] = {}
-    for k in window_counts(len(units), max_side):
-        w = window_texts(units, k, joiner)
-        lens[k] = np.array([len(t) for t in w], dtype=np.float64)
-        rows[k] = [i for i in range(len(w)) if keep is None or keep(k, i)]
-        texts.extend(w[i] for i in rows[k])
-    if not lens:
+    sizes = window_counts(len(units), max_side)
+    if not sizes:
         return Windows({}, {})
-    dim = like.vecs[1].shape[1] if like is not None else 1
-    vecs = embedder.encode(texts) if texts else np.zeros((0, dim), dtype=np.float32)
+    lens: dict[int, npt.NDArray[np.float64]] = {}
+    rows: dict[int, list[int]] = {}
+    for k, count in sizes.items():
+        lens[k] = np.array([len(t) for t in window_texts(units, k, joiner)], dtype=np.float64)
+        rows[k] = [i for i in range(count) if keep is None or keep(k, i)]
+    got: dict[int, FloatMatrix] = {}
+    longer = {k: idx for k, idx in rows.items() if idx and k > 1}
+    if units_from_spans:
+        got.update(_windows_from_spans(units, source or SpanSource(embedder), joiner, {1: rows[1], **longer}))
+    elif isinstance(embedder, CachedEmbedder) and embedder.pooling:
+        # Windows from their units' pooled features: no second pass over the text.
+        if rows.get(1):
+            got[1] = embedder.encode([units[i] for i in rows[1]])
+        if longer:
+            got.update(concatenations(embedder, units, joiner, longer))
+    else:
+        if rows.get(1):
+            got[1] = embedder.encode([units[i] for i in rows[1]])
+        if longer:
+            got.update(_windows_from_spans(units, source or SpanSource(embedder), joiner, longer))
+    dim = next((v.shape[1] for v in got.values()), like.vecs[1].shape[1] if like is not None else 1)
     out: dict[int, FloatMatrix] = {}
-    start = 0
     for k, idx in rows.items():
-        block = vecs[start : start + len(idx)]
-        start += len(idx)
+        block = got.get(k, np.zeros((0, dim), dtype=np.float32))
         if keep is None:
             out[k] = block
         else:
             full = like.vecs[k].copy() if like is not None and k in like.vecs else None
             if full is None:
-                full = np.zeros((len(lens[k]), vecs.shape[1]), dtype=np.float32)
+                full = np.zeros((len(lens[k]), dim), dtype=np.float32)
             full[idx] = block
             out[k] = full
     return Windows(out, lens)
+
+
+def _windows_from_spans(
+    units: Sequence[str], source: SpanSource, joiner: str, wanted: dict[int, list[int]]
+) -> dict[int, FloatMatrix]:
+    """Vectors of the windows ``wanted`` (size -> starts), read as spans of blocks of joined units."""
+    max_side = max(wanted)
+    requests: list[tuple[str, list[tuple[int, int]]]] = []
+    where: list[tuple[int, int, int, int]] = []  # (size, row in wanted[size], request, span in request)
+    starts = sorted({i for idx in wanted.values() for i in idx})
+    first = 0
+    while first < len(starts):
+        b = starts[first]
+        block_end = b + _SPAN_BLOCK
+        last = first
+        while last < len(starts) and starts[last] < block_end:
+            last += 1
+        end = min(len(units), block_end + max_side - 1)
+        offsets, pos = [], 0
+        for u in units[b:end]:
+            offsets.append(pos)
+            pos += len(u) + len(joiner)
+        text = joiner.join(units[b:end])
+        spans: list[tuple[int, int]] = []
+        block_starts = set(starts[first:last])
+        for k, idx in wanted.items():
+            for row, i in enumerate(idx):
+                if i in block_starts:
+                    a = offsets[i - b]
+                    z = offsets[i - b + k - 1] + len(units[i + k - 1])
+                    where.append((k, row, len(requests), len(spans)))
+                    spans.append((a, z))
+        requests.append((text, spans))
+        first = last
+    vecs = source.vectors(requests)
+    dim = vecs[0].shape[1] if vecs else 1
+    out = {k: np.zeros((len(idx), dim), dtype=np.float32) for k, idx in wanted.items()}
+    for k, row, r, j in where:
+        out[k][row] = vecs[r][j]
+    return out
 
 
 def averaged_windows(vecs: FloatMatrix, lengths: npt.NDArray[np.float64], max_side: int) -> Windows:

@@ -468,8 +468,10 @@ def refine_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThr
             side = en if s.side == "en" else zh
             if len(side) < 2 or s.edge not in side:
                 continue  # both edges of a two-sentence side: keep one
-            alone = AlignedPair(p.section, (s.edge,), (), None) if s.side == "en" else AlignedPair(
-                p.section, (), (s.edge,), None
+            alone = (
+                AlignedPair(p.section, (s.edge,), (), None)
+                if s.side == "en"
+                else AlignedPair(p.section, (), (s.edge,), None)
             )
             (before if side[0] is s.edge else after).append(alone)
             side.remove(s.edge)

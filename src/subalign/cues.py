@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 from .align import AlignerConfig, Calibration, align_windows, embed_windows
 from .embed import Embedder
 from .model import Cue, Lang, Sentence, TimedPair
+from .spans import SpanSource
 from .style import (
     PROFILES,
     ZH_BREAK_AFTER,
@@ -184,7 +185,7 @@ def _zh_cut_candidates(text: str, fraction: float, k: int) -> list[int]:
     return [pos for _, pos in scored[:k]]
 
 
-def _best_cut(en: str, zh: str, embedder: Embedder | None) -> tuple[int, int | None] | None:
+def _best_cut(en: str, zh: str, source: SpanSource | None) -> tuple[int, int | None] | None:
     """English and Chinese cut positions so each half of the Chinese renders its English half.
 
     Without a model: the best English boundary and the Chinese position at
@@ -193,7 +194,7 @@ def _best_cut(en: str, zh: str, embedder: Embedder | None) -> tuple[int, int | N
     the pair of cuts whose halves match each other best and the other half
     least (embeddings of the pieces).
     """
-    en_cands = _en_cut_candidates(en, _EN_CANDIDATES if embedder else 1)
+    en_cands = _en_cut_candidates(en, _EN_CANDIDATES if source else 1)
     if not en_cands:
         return None
     if not zh:
@@ -201,19 +202,26 @@ def _best_cut(en: str, zh: str, embedder: Embedder | None) -> tuple[int, int | N
     options: list[tuple[int, int, int]] = []  # (rank, en cut, zh cut)
     for rank_e, i in enumerate(en_cands):
         frac = i / len(en)
-        for rank_z, j in enumerate(_zh_cut_candidates(zh, frac, _CUT_CANDIDATES if embedder else 1)):
+        for rank_z, j in enumerate(_zh_cut_candidates(zh, frac, _CUT_CANDIDATES if source else 1)):
             options.append((rank_e + rank_z, i, j))
     if not options:
         return en_cands[0], None
-    if embedder is None or len(options) == 1:
+    if source is None or len(options) == 1:
         return options[0][1], options[0][2]
-    strings: list[str] = []
-    for _, i, j in options:
-        strings += [en[:i].strip(), en[i:].strip(), zh[:j], zh[j:]]
-    vecs = embedder.encode(strings)
+    # Every half is a span of the pair's English or Chinese: one pass over each.
+    zh_cuts = sorted({j for _, _, j in options})
+    en_rows, zh_rows = source.vectors(
+        [
+            (en, [s for i in en_cands for s in ((0, i), (i, len(en)))]),
+            (zh, [s for j in zh_cuts for s in ((0, j), (j, len(zh)))]),
+        ],
+    )
+    en_at = {i: 2 * k for k, i in enumerate(en_cands)}
+    zh_at = {j: 2 * k for k, j in enumerate(zh_cuts)}
     best, best_score = options[0], -math.inf
-    for k, opt in enumerate(options):
-        ea, eb, za, zb = vecs[4 * k : 4 * k + 4]
+    for opt in options:
+        ea, eb = en_rows[en_at[opt[1]]], en_rows[en_at[opt[1]] + 1]
+        za, zb = zh_rows[zh_at[opt[2]]], zh_rows[zh_at[opt[2]] + 1]
         # Similarity of the halves, less their crossed similarity, less a little
         # for leaving the heuristics' order.
         score = float(ea @ za + eb @ zb) - _CROSS_WEIGHT * float(ea @ zb + eb @ za) - 0.01 * opt[0]
@@ -232,13 +240,13 @@ _CROSS_WEIGHT = 0.5
 
 
 def _force_split(
-    piece: Piece, duration: float, profile: StyleProfile, embedder: Embedder | None = None, depth: int = 0
+    piece: Piece, duration: float, profile: StyleProfile, source: SpanSource | None = None, depth: int = 0
 ) -> list[Piece]:
     """Cut a piece in two, in step, until every part fits (or cannot be cut)."""
     # Every cut makes both parts shorter, so this ends; the depth limit only guards against a bug.
     if fits(piece.en, piece.zh, duration, profile) or depth > 64:
         return [piece]
-    cut = _best_cut(piece.en, piece.zh, embedder)
+    cut = _best_cut(piece.en, piece.zh, source)
     if cut is None:
         # English too short to cut ("Yeah,") beside long Chinese: cut the Chinese alone.
         cands = _zh_cut_candidates(piece.zh, 0.5, 1) if piece.zh else []
@@ -251,9 +259,7 @@ def _force_split(
         zh_a, zh_b = (piece.zh[:j], piece.zh[j:]) if j is not None else (piece.zh, "")
     a, b = Piece(en_a, zh_a), Piece(en_b, zh_b)
     da = duration * _weights([a, b])[0]
-    return _force_split(a, da, profile, embedder, depth + 1) + _force_split(
-        b, duration - da, profile, embedder, depth + 1
-    )
+    return _force_split(a, da, profile, source, depth + 1) + _force_split(b, duration - da, profile, source, depth + 1)
 
 
 # The clause aligner must not leave clauses out: a skip costs more than any pair.
@@ -261,12 +267,12 @@ _CLAUSE_ALIGNER = AlignerConfig(max_bead=6, max_side=4, length_weight=0.6)
 _CLAUSE_SKIP = 3.0
 
 
-def _clause_beads(en_units: list[str], zh_units: list[str], embedder: Embedder | None) -> list[Piece]:
+def _clause_beads(en_units: list[str], zh_units: list[str], source: SpanSource | None) -> list[Piece]:
     """In-step clause groups of one pair (every clause in exactly one group)."""
-    if len(en_units) == 1 or len(zh_units) == 1 or embedder is None:
+    if len(en_units) == 1 or len(zh_units) == 1 or source is None:
         return _length_beads(en_units, zh_units)
-    sw = embed_windows(en_units, embedder, _CLAUSE_ALIGNER.max_side, " ")
-    tw = embed_windows(zh_units, embedder, _CLAUSE_ALIGNER.max_side, "")
+    sw = embed_windows(en_units, source.embedder, _CLAUSE_ALIGNER.max_side, " ", units_from_spans=True, source=source)
+    tw = embed_windows(zh_units, source.embedder, _CLAUSE_ALIGNER.max_side, "", units_from_spans=True, source=source)
     total_en = sum(len(u) for u in en_units) or 1
     total_zh = sum(len(u) for u in zh_units) or 1
     pool_src = sw.vecs[1]
@@ -361,18 +367,25 @@ def _group(pieces: list[Piece], duration: float, profile: StyleProfile) -> list[
     return out
 
 
-def split_pair(en: str, zh: str, duration: float, profile: StyleProfile, embedder: Embedder | None) -> list[Piece]:
-    """The pieces (future cues) of one pair's text spoken over ``duration`` seconds."""
+def split_pair(
+    en: str, zh: str, duration: float, profile: StyleProfile, model: Embedder | SpanSource | None
+) -> list[Piece]:
+    """The pieces (future cues) of one pair's text spoken over ``duration`` seconds.
+
+    ``model`` scores the cuts (a `SpanSource` whose prepared texts include
+    ``en`` and ``zh`` reads them from one batch); ``None`` cuts by length.
+    """
+    source = model if isinstance(model, SpanSource) or model is None else SpanSource(model)
     if fits(en, zh, duration, profile) or not en:
         return [Piece(en, zh)]
     en_units = en_clauses(en)
     zh_units = zh_clauses(zh) if zh else []
-    beads = [Piece(u, "") for u in en_units] if not zh_units else _clause_beads(en_units, zh_units, embedder)
+    beads = [Piece(u, "") for u in en_units] if not zh_units else _clause_beads(en_units, zh_units, source)
     grouped = _group(beads, duration, profile)
     out: list[Piece] = []
     for g, w in zip(grouped, _weights(grouped), strict=True):
-        out.extend(_force_split(g, duration * w, profile, embedder))
-    return _rebalance(out, duration, profile, embedder) if embedder is not None else out
+        out.extend(_force_split(g, duration * w, profile, source))
+    return _rebalance(out, duration, profile, source) if source is not None else out
 
 
 # Chinese cut positions tried around each boundary between a pair's pieces,
@@ -383,7 +396,7 @@ _REBALANCE_CANDIDATES = 8
 _REBALANCE_MARGIN = 0.02
 
 
-def _rebalance(pieces: list[Piece], duration: float, profile: StyleProfile, embedder: Embedder) -> list[Piece]:
+def _rebalance(pieces: list[Piece], duration: float, profile: StyleProfile, source: SpanSource) -> list[Piece]:
     """Move each Chinese boundary between a pair's pieces to where the halves match their English best.
 
     The clause aligner pairs whole clauses; a translator often moves a few
@@ -408,11 +421,17 @@ def _rebalance(pieces: list[Piece], duration: float, profile: StyleProfile, embe
         cands = [here] + [p for p in cands if fits(a.en, joint[:p], da, profile) and fits(b.en, joint[p:], db, profile)]
         if len(cands) == 1:
             continue
-        vecs = embedder.encode([a.en, b.en] + [x for p in cands for x in (joint[:p], joint[p:])])
-        ea, eb = vecs[0], vecs[1]
+        english = f"{a.en} {b.en}"
+        en_rows, zh_rows = source.vectors(
+            [
+                (english, [(0, len(a.en)), (len(a.en) + 1, len(english))]),
+                (joint, [s for p in cands for s in ((0, p), (p, len(joint)))]),
+            ],
+        )
+        ea, eb = en_rows[0], en_rows[1]
         scores = [
             float(ea @ za + eb @ zb) - _CROSS_WEIGHT * float(ea @ zb + eb @ za)
-            for za, zb in zip(vecs[2::2], vecs[3::2], strict=True)
+            for za, zb in zip(zh_rows[0::2], zh_rows[1::2], strict=True)
         ]
         best = max(range(len(cands)), key=scores.__getitem__)
         if best != 0 and scores[best] > scores[0] + _REBALANCE_MARGIN:
@@ -492,6 +511,15 @@ def _speaker_runs(
     return out
 
 
+#: Pairs whose texts are prepared together for the cut scores (one batch of token features).
+_PREPARED_PAIRS = 64
+
+
+def _texts_of(tp: TimedPair, before: Sequence[Sentence], after: Sequence[Sentence]) -> tuple[str, str]:
+    """The English and Chinese a pair's cues are cut from (with the additions it carries)."""
+    return _join_en([s.text for s in tp.pair.en]), _join_zh([s.text for s in [*before, *tp.pair.zh, *after]])
+
+
 def _drafts(timed: Sequence[TimedPair], profile: StyleProfile, embedder: Embedder | None) -> list[_Draft]:
     before: dict[int, list[Sentence]] = {}
     after: dict[int, list[Sentence]] = {}
@@ -503,10 +531,20 @@ def _drafts(timed: Sequence[TimedPair], profile: StyleProfile, embedder: Embedde
             continue  # no English anywhere: nothing can be timed (the reader refuses such input)
         j, is_after = target
         (before if is_after else after).setdefault(j, []).extend(tp.pair.zh)
+    source = SpanSource(embedder) if embedder is not None else None
     drafts: list[_Draft] = []
-    for k, tp in enumerate(timed):
-        if not tp.pair.en:
-            continue
+    with_english = [k for k, tp in enumerate(timed) if tp.pair.en]
+    for at, k in enumerate(with_english):
+        tp = timed[k]
+        if source is not None and at % _PREPARED_PAIRS == 0:
+            # The pairs ahead are cut from one batch of token features.
+            source.forget()
+            ahead = [
+                (*_texts_of(timed[j], before.get(j, []), after.get(j, [])), timed[j])
+                for j in with_english[at : at + _PREPARED_PAIRS]
+            ]
+            # Only pairs that will be cut are scored.
+            source.prepare(t for en, zh, a in ahead if not fits(en, zh, a.end - a.start, profile) for t in (en, zh))
         en_sents = list(tp.pair.en)
         zh_sents = before.get(k, []) + list(tp.pair.zh) + after.get(k, [])
         zh = _join_zh([s.text for s in zh_sents])
@@ -514,7 +552,7 @@ def _drafts(timed: Sequence[TimedPair], profile: StyleProfile, embedder: Embedde
         runs = _speaker_runs(en_sents, zh, embedder)
         placed: list[tuple[Piece, str | None, float]] = []
         for (speaker, run_en, run_zh), w_run in zip(runs, _weights([Piece(e, z) for _, e, z in runs]), strict=True):
-            pieces = split_pair(run_en, run_zh, duration * w_run, profile, embedder)
+            pieces = split_pair(run_en, run_zh, duration * w_run, profile, source)
             placed += [(p, speaker, duration * w_run * w) for p, w in zip(pieces, _weights(pieces), strict=True)]
         en_off = _offsets([s.text for s in en_sents], 1)
         zh_off = _offsets([s.text for s in zh_sents], 0)
@@ -574,15 +612,31 @@ def _merge_short(drafts: list[_Draft], profile: StyleProfile) -> list[_Draft]:
                 en = _join_en([prev.en, d.en])
                 zh = _join_zh([prev.zh, d.zh])
                 if fits(en, zh, d.end - prev.start, profile):
-                    out[-1] = _Draft(prev.start, d.end, en, zh, prev.section, prev.estimated or d.estimated,
-                                     *merged_ids, prev.speaker)
+                    out[-1] = _Draft(
+                        prev.start,
+                        d.end,
+                        en,
+                        zh,
+                        prev.section,
+                        prev.estimated or d.estimated,
+                        *merged_ids,
+                        prev.speaker,
+                    )
                     continue
             if short and same and prev.speaker != d.speaker and _dialogue_fits(prev, d, profile):
                 span = d.end - prev.start
                 if span <= profile.max_duration:
-                    out[-1] = _Draft(prev.start, d.end, f"-{prev.en}\n-{d.en}" if d.en else "",
-                                     f"-{prev.zh}\n-{d.zh}" if d.zh else "", prev.section,
-                                     prev.estimated or d.estimated, *merged_ids, prev.speaker, dialogue=True)
+                    out[-1] = _Draft(
+                        prev.start,
+                        d.end,
+                        f"-{prev.en}\n-{d.en}" if d.en else "",
+                        f"-{prev.zh}\n-{d.zh}" if d.zh else "",
+                        prev.section,
+                        prev.estimated or d.estimated,
+                        *merged_ids,
+                        prev.speaker,
+                        dialogue=True,
+                    )
                     continue
         out.append(replace(d))
     return out
@@ -693,8 +747,9 @@ def _guarantee_minimum(drafts: list[_Draft], profile: StyleProfile, end_limit: f
                 limit = last if k == len(frames) - 1 else frames[k + 1][0] - gap
                 f[1] = min(f[1], limit)
                 f[0] = min(f[0], f[1] - low)
-        bad = [k for k, f in enumerate(frames) if f[1] - f[0] < low or f[0] < 0
-               or (k and f[0] < frames[k - 1][1] + gap)]
+        bad = [
+            k for k, f in enumerate(frames) if f[1] - f[0] < low or f[0] < 0 or (k and f[0] < frames[k - 1][1] + gap)
+        ]
         if not bad or len(drafts) < 2:
             break
         k = bad[0]
@@ -708,9 +763,17 @@ def _guarantee_minimum(drafts: list[_Draft], profile: StyleProfile, end_limit: f
             # (a duration given too short): cues run past the end rather than vanish.
             last = None
             continue
-        merged = _Draft(a.start, b.end, en, zh, a.section, a.estimated or b.estimated,
-                        tuple(dict.fromkeys(a.en_ids + b.en_ids)), tuple(dict.fromkeys(a.zh_ids + b.zh_ids)),
-                        a.speaker)
+        merged = _Draft(
+            a.start,
+            b.end,
+            en,
+            zh,
+            a.section,
+            a.estimated or b.estimated,
+            tuple(dict.fromkeys(a.en_ids + b.en_ids)),
+            tuple(dict.fromkeys(a.zh_ids + b.zh_ids)),
+            a.speaker,
+        )
         i = min(j, k)
         drafts = [*drafts[:i], merged, *drafts[i + 2 :]]
     for d, (first, last_frame) in zip(drafts, frames, strict=True):

