@@ -18,7 +18,7 @@ from subalign.checks import (
     check_untranslated,
     entities,
 )
-from subalign.model import AlignedPair, Alignment, Lang, Sentence
+from subalign.model import AlignedPair, Alignment, Finding, Lang, Sentence
 from subalign.numbers import (
     chinese_numbers,
     chinese_ordinals,
@@ -307,10 +307,19 @@ def test_whole_added_sentence_is_a_warning_a_lead_in_is_information() -> None:
     assert found == {"对方打趣说：": "info", "这是一个完全没有出现在英文原文里的句子，译者自己加上的。": "warning"}
 
 
+def _judged_merged(alignment: Alignment, embedder: object) -> list[Finding]:
+    """What the pipeline reports of merged pairs: sentences the refinement pass moved out, and those it kept."""
+    from subalign.checks import check_additions, check_merged, check_omissions
+    from subalign.refine import refine_alignment
+
+    before = {id(p) for p in alignment.pairs}
+    refined = refine_alignment(alignment, embedder)  # type: ignore[arg-type]
+    moved = Alignment([p for p in refined.pairs if id(p) not in before and (not p.en or not p.zh)])
+    return check_omissions(moved) + check_additions(moved) + check_merged(refined)
+
+
 def test_untranslated_sentence_inside_a_merged_pair() -> None:
     """A long English sentence folded into a 2-1 pair is a warning; a short interjection only information."""
-    from subalign.checks import check_merged
-
     from conftest import TokenEmbedder
 
     def two_to_one(k: int, extra: str) -> AlignedPair:
@@ -325,7 +334,7 @@ def test_untranslated_sentence_inside_a_merged_pair() -> None:
 
     pairs = [pair(k, f"#{k} is what we said.", f"#{k}。") for k in range(10)]
     pairs += [two_to_one(20, "this sentence was never translated."), two_to_one(30, "Whoa!")]
-    found = {f.en_text: str(f.severity) for f in check_merged(Alignment(pairs), TokenEmbedder())}
+    found = {f.en_text: str(f.severity) for f in _judged_merged(Alignment(pairs), TokenEmbedder())}
     assert found == {"#21 this sentence was never translated.": "warning", "#31 Whoa!": "info"}
 
 
@@ -348,9 +357,7 @@ class _TableEmbedder:
 
 
 def _merged_findings(first: str, edge: str, zh: str, table: dict[str, list[float]]) -> list[str]:
-    """English reported by `check_merged` for a 2-1 pair (``first`` + ``edge`` against ``zh``) among filler pairs."""
-    from subalign.checks import check_merged
-
+    """English reported for a 2-1 pair (``first`` + ``edge`` against ``zh``) among filler pairs."""
     pairs = [pair(k, f"#{k} is what we said.", f"#{k}。") for k in range(10)]
     merged = AlignedPair(
         "01",
@@ -358,7 +365,7 @@ def _merged_findings(first: str, edge: str, zh: str, table: dict[str, list[float
         (Sentence(Lang.ZH, 20, zh, "01", 0, 0, 1),),
         0.5,
     )
-    return [f.en_text for f in check_merged(Alignment([*pairs, merged]), _TableEmbedder(table))]
+    return [f.en_text for f in _judged_merged(Alignment([*pairs, merged]), _TableEmbedder(table))]
 
 
 @pytest.mark.parametrize(("second_clause", "reported"), [("我就要结束我的演讲了", False), ("那是另一回事", True)])
@@ -529,8 +536,6 @@ def test_number_in_the_neighbouring_line_is_shifted_not_missing() -> None:
 
 def test_sentence_rendered_in_the_neighbouring_line_is_not_untranslated() -> None:
     """'So that started the journey.' folded into a 2-1 pair, rendered at the start of the next line."""
-    from subalign.checks import check_merged
-
     first, edge = "I told my wife about it over dinner.", "So that started the journey."
     table = {
         first: [1, 0, 0],
@@ -547,16 +552,14 @@ def test_sentence_rendered_in_the_neighbouring_line_is_not_untranslated() -> Non
         0.5,
     )
     nxt = pair(22, "About a year later we had done it.", "因此我们开始行动。大约一年后我们做到了。", 0.8)
-    found = check_merged(Alignment([*pairs, merged, nxt]), _TableEmbedder(table))
+    found = _judged_merged(Alignment([*pairs, merged, nxt]), _TableEmbedder(table))
     assert found == []
     # Without the neighbour, it is an omission.
-    assert [f.en_text for f in check_merged(Alignment([*pairs, merged]), _TableEmbedder(table))] == [edge]
+    assert [f.en_text for f in _judged_merged(Alignment([*pairs, merged]), _TableEmbedder(table))] == [edge]
 
 
 def test_duplicated_chinese_line_next_door_is_still_an_addition() -> None:
     """The neighbour holding the very same words is a duplicated line, not a shift."""
-    from subalign.checks import check_merged
-
     dup = "这是创作生涯中最痛苦的自我认知之一。"
     table = {"He spins and nobody cheers.": [1, 0, 0], "他旋转，没有人喝彩。": [1, 0, 0], dup: [0, 0, 1]}
     table["他旋转，没有人喝彩。" + dup] = [1, 0, 1]
@@ -569,7 +572,7 @@ def test_duplicated_chinese_line_next_door_is_still_an_addition() -> None:
     )
     nxt = pair(22, "This is one of the most painful reconciliations.", dup, 0.8)
     table[nxt.en_text] = [0, 0, 1]
-    found = check_merged(Alignment([*pairs, merged, nxt]), _TableEmbedder(table))
+    found = _judged_merged(Alignment([*pairs, merged, nxt]), _TableEmbedder(table))
     assert [f.zh_text for f in found] == [dup]
 
 
@@ -729,8 +732,6 @@ def test_unaligned_sentence_rendered_at_the_start_of_the_next_line(next_chinese:
 def test_sentence_in_a_merged_pair_with_short_chinese(chinese: str, reported: bool) -> None:
     """Chinese short for two sentences: a sentence that adds nothing is reported below the median, not only the
     document's low pairs."""
-    from subalign.checks import check_merged
-
     first, second = (
         "This first sentence is rendered in the Chinese here.",
         "And this second one is not rendered there at all.",
@@ -753,7 +754,7 @@ def test_sentence_in_a_merged_pair_with_short_chinese(chinese: str, reported: bo
         0.7,
     )
     nxt = pair(22, "#21 is what we said about this topic today.", "#21这是我们今天关于这个话题说的话。", 0.6)
-    found = check_merged(Alignment([*pairs, merged, nxt]), _TableEmbedder(table))
+    found = _judged_merged(Alignment([*pairs, merged, nxt]), _TableEmbedder(table))
     assert [f.en_text for f in found] == ([second] if reported else [])
 
 

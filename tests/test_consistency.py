@@ -107,3 +107,34 @@ def test_a_name_rendered_two_ways_and_one_rendering_for_two_names() -> None:
     one_for_two = [f for f in found if f.group == "one rendering:慧摩"]
     assert sorted(f.en for f in one_for_two) == [(2,), (3,)]
     assert not [f for f in found if f.term == "AI"]  # a standard rendering, not a name to compare
+
+
+def test_a_name_dropped_from_a_line_that_renders_the_rest() -> None:
+    """A brand the episode renders in Chinese, and a title it renders as 《…》, missing from one line each."""
+    from subalign.terms import dropped_names
+
+    pairs = [
+        _pair(0, "We looked at Unitree robots.", "我们看了宇树科技（Unitree）的机器人。"),
+        _pair(1, "The robots of Unitree are cheap.", "宇树科技的机器人很便宜。"),
+        _pair(2, "Then Unitree shipped a humanoid.", "后来他们推出了一款人形机器人。"),
+        _pair(3, "I keep rereading The Bitter Lesson by Sutton.", "我一直在重读萨顿的《苦涩的教训》。"),
+        _pair(4, "And The Bitter Lesson still holds today.", "而且这篇文章的观点至今仍然成立。"),
+        _pair(5, "Everyone cites The Bitter Lesson.", "人人都引用《苦涩的教训》。"),
+    ]
+    found = dropped_names(Alignment(pairs))
+    assert sorted((f.en, f.term) for f in found) == [((2,), "Unitree"), ((4,), "Bitter Lesson")]
+    assert all(f.severity.value == "warning" and f.group.startswith("dropped:") for f in found)
+    assert "宇树科技" in next(f.message for f in found if f.term == "Unitree")
+    # A line that does not render its English as a whole is the similarity checks' to report.
+    assert [f.en for f in dropped_names(Alignment(pairs), low_score=0.9)] == []
+
+
+def test_a_name_kept_in_latin_somewhere_is_left_to_the_entity_check() -> None:
+    from subalign.terms import dropped_names
+
+    pairs = [
+        _pair(0, "We looked at Unitree robots.", "我们看了宇树科技（Unitree）的机器人。"),
+        _pair(1, "Unitree is cheap.", "Unitree 很便宜。"),
+        _pair(2, "Then Unitree shipped a humanoid.", "后来他们推出了一款人形机器人。"),
+    ]
+    assert dropped_names(Alignment(pairs)) == []

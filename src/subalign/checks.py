@@ -30,7 +30,7 @@ from .consistency import (
 )
 from .embed import Embedder
 from .glossary import is_standard_rendering, rendered_in, stands_for
-from .model import AlignedPair, Alignment, Finding, Lang, Sentence, Severity
+from .model import AlignedPair, Alignment, Finding, KeptFragment, Lang, Sentence, Severity
 from .numbers import (
     chinese_numbers,
     chinese_ordinals,
@@ -368,7 +368,22 @@ class MergedSuspect:
 def merged_suspects(
     alignment: Alignment, embedder: Embedder, thresholds: CheckThresholds | None = None
 ) -> list[MergedSuspect]:
-    """The evidence `check_merged` reports and `refine_merged` acts on: untranslated or added sentences in m:n pairs."""
+    """Untranslated or added sentences hidden inside m:n pairs: the evidence `refine_merged` acts on.
+
+    An aligner folds an untranslated sentence into its neighbour's pair (a
+    2-1 bead) as readily as it reports it.  For each sentence at the edge of
+    a multi-sentence side: if the pair's similarity rises when it is left
+    out, and its own similarity to the other side is among the document's
+    lowest pair scores, it is a suspect (untranslated English, added
+    Chinese) -- unless a run of up to three clauses of the other side
+    matches it at least that well (a long sentence that renders it in one
+    clause), and better than the sentences that otherwise claim that run
+    (the pair's other sentences, or the neighbouring line's own).  When the
+    pair's Chinese is also short for its English (``partial_clause_z``
+    robust deviations, the length evidence of a missing part), an English
+    sentence below the document's median pair score is enough.  Thresholds
+    come from this document's scores.
+    """
     th = thresholds or CheckThresholds()
     low = _low_score(alignment, th)
     if low is None:
@@ -450,11 +465,14 @@ def refine_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThr
     (short fragments, whose evidence is weak, stay where they are).
     """
     splits: dict[int, list[MergedSuspect]] = {}
+    kept: list[KeptFragment] = []
     for s in merged_suspects(alignment, embedder, thresholds):
-        if not s.short:
+        if s.short:
+            kept.append(_kept(s))
+        else:
             splits.setdefault(id(s.pair), []).append(s)
     if not splits:
-        return alignment
+        return Alignment(list(alignment.pairs), kept)
     out: list[AlignedPair] = []
     for p in alignment.pairs:
         todo = splits.get(id(p))
@@ -467,7 +485,8 @@ def refine_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThr
         for s in todo:
             side = en if s.side == "en" else zh
             if len(side) < 2 or s.edge not in side:
-                continue  # both edges of a two-sentence side: keep one
+                kept.append(_kept(s))  # both edges of a two-sentence side: keep one
+                continue
             alone = (
                 AlignedPair(p.section, (s.edge,), (), None)
                 if s.side == "en"
@@ -477,46 +496,51 @@ def refine_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThr
             side.remove(s.edge)
         score = min(s.rest_score for s in todo) if len(todo) == 1 else p.score
         out += [*before, AlignedPair(p.section, tuple(en), tuple(zh), score), *after]
-    return Alignment(out)
+    return Alignment(out, kept)
 
 
-def check_merged(alignment: Alignment, embedder: Embedder, thresholds: CheckThresholds | None = None) -> list[Finding]:
-    """Untranslated sentences hidden inside m:n pairs.
+def _kept(s: MergedSuspect) -> KeptFragment:
+    return KeptFragment(s.edge.lang, s.edge.index, s.own, s.low, s.short)
 
-    An aligner folds an untranslated sentence into its neighbour's pair (a
-    2-1 bead) as readily as it reports it.  For each sentence at the edge of
-    a multi-sentence side: if the pair's similarity rises when it is left
-    out, and its own similarity to the other side is among the document's
-    lowest pair scores, it is reported (omission for English, addition for
-    Chinese) -- unless a run of up to three clauses of the other side matches
-    it at least that well (a long sentence that renders it in one clause),
-    and better than the sentences that otherwise claim that run (the pair's
-    other sentences, or the neighbouring line's own).  When the pair's
-    Chinese is also short for its English (``partial_clause_z`` robust
-    deviations, the length evidence of a missing part), an English sentence
-    below the document's median pair score is enough.  Thresholds
-    come from this document's scores.
+
+def check_merged(alignment: Alignment) -> list[Finding]:
+    """Untranslated or added sentences the refinement pass left inside merged pairs (`Alignment.fragments`).
+
+    The refinement pass (`refine_merged`, on the evidence of
+    `merged_suspects`) has already moved the sentences a merged pair does
+    not need into pairs of their own, which `check_omissions` and
+    `check_additions` report; what it kept in place is reported here: a
+    short fragment for information, an edge it could not move as a warning.
     """
+    where: dict[tuple[Lang, int], AlignedPair] = {}
+    for p in alignment.pairs:
+        for s in (*p.en, *p.zh):
+            where[(s.lang, s.index)] = p
     out = []
-    for s in merged_suspects(alignment, embedder, thresholds):
-        p, edge, side, own, low = s.pair, s.edge, s.side, s.own, s.low
-        kind, lang = ("omission", "English") if side == "en" else ("addition", "Chinese")
+    for frag in alignment.fragments:
+        holder = where.get((frag.lang, frag.index))
+        if holder is None:
+            continue
+        p = holder
+        edge = next(s for s in (*p.en, *p.zh) if (s.lang, s.index) == (frag.lang, frag.index))
+        english = frag.lang is Lang.EN
+        kind, lang = ("omission", "English") if english else ("addition", "Chinese")
         msg = (
-            f"{lang} sentence inside a merged pair adds nothing to the match (similarity {own:.3f}, "
-            f"this document's 10th percentile {low:.3f}): probably {'untranslated' if side == 'en' else 'added'}"
+            f"{lang} sentence inside a merged pair adds nothing to the match (similarity {frag.similarity:.3f}, "
+            f"this document's 10th percentile {frag.threshold:.3f}): probably {'untranslated' if english else 'added'}"
         )
         out.append(
             Finding(
                 kind=kind,
-                severity=Severity.INFO if s.short else Severity.WARNING,
+                severity=Severity.INFO if frag.short else Severity.WARNING,
                 message=msg,
                 section=p.section,
-                en=(edge.index,) if side == "en" else tuple(x.index for x in p.en),
-                zh=(edge.index,) if side == "zh" else tuple(x.index for x in p.zh),
-                en_text=edge.text if side == "en" else p.en_text,
-                zh_text=edge.text if side == "zh" else p.zh_text,
-                value=round(own, 4),
-                threshold=round(low, 4),
+                en=(edge.index,) if english else tuple(x.index for x in p.en),
+                zh=(edge.index,) if not english else tuple(x.index for x in p.zh),
+                en_text=edge.text if english else p.en_text,
+                zh_text=edge.text if not english else p.zh_text,
+                value=round(frag.similarity, 4),
+                threshold=round(frag.threshold, 4),
             )
         )
     return out
@@ -640,7 +664,7 @@ def run_checks(
     located = {(f.en, f.zh) for f in misplaced}
     low = [f for f in check_low_similarity(alignment, thresholds, embedder) if (f.en, f.zh) not in located]
     findings = (
-        (check_merged(alignment, embedder, thresholds) if embedder is not None else [])
+        check_merged(alignment)
         + misplaced
         + check_omissions(alignment, embedder, thresholds)
         + check_additions(alignment, thresholds)
@@ -650,9 +674,10 @@ def run_checks(
         + check_untranslated(alignment)
         + check_length_ratio(alignment, thresholds, embedder)
     )
-    from .terms import inconsistent_renderings  # terms reads names with this module's `entities`
+    from .terms import dropped_names, inconsistent_renderings  # terms reads names with this module's `entities`
 
     findings += inconsistent_renderings(alignment, glossary)
+    findings += dropped_names(alignment, glossary, _low_score(alignment, thresholds or CheckThresholds()))
     if glossary:
         findings = cleared_by_glossary(findings, glossary) + check_glossary(alignment, glossary)
     findings += every_place_of_flagged_renderings(alignment, findings)

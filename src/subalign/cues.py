@@ -42,7 +42,7 @@ from .style import (
     line_length,
     line_limit,
     reading_chars,
-    zh_break_forbidden,
+    zh_allowed_breaks,
 )
 
 # Clause boundaries: after these marks (with closing quotes/brackets) and space.
@@ -175,9 +175,7 @@ def _zh_cut_candidates(text: str, fraction: float, k: int) -> list[int]:
         return []
     target = fraction * len(text)
     scored: list[tuple[float, int]] = []
-    for pos in range(1, len(text)):
-        if zh_break_forbidden(text, pos):
-            continue
+    for pos in zh_allowed_breaks(text):
         a, b = text[pos - 1], text[pos]
         bonus = 0.15 if a in ZH_BREAK_AFTER else (0.05 if a.isspace() or b.isspace() else 0.0)
         scored.append((abs(pos - target) / len(text) - bonus, pos))
@@ -413,7 +411,7 @@ def _rebalance(pieces: list[Piece], duration: float, profile: StyleProfile, sour
             continue
         here = len(a.zh)
         cands = sorted(
-            (p for p in range(1, len(joint)) if p != here and not zh_break_forbidden(joint, p)),
+            (p for p in zh_allowed_breaks(joint) if p != here),
             key=lambda p: (abs(p - here), p),
         )[:_REBALANCE_CANDIDATES]
         weights = _weights(out)

@@ -272,11 +272,34 @@ class Cue:
     zh_ids: tuple[int, ...] = ()
 
 
+@dataclass(frozen=True)
+class KeptFragment:
+    """A sentence at the edge of a merged pair that the pair's match does not need, left in the pair.
+
+    The refinement pass (`subalign.refine`) moves such sentences into 1-0 or
+    0-1 pairs of their own; it keeps in place the short ones, whose evidence
+    is weak ("不是吗？", "Whoa!"), and an edge it cannot move (the other edge
+    of a two-sentence side went already).  The checks report them from here.
+    """
+
+    lang: Lang
+    index: int
+    #: The sentence's similarity to the other side, and the document's low pair score it is below.
+    similarity: float
+    threshold: float
+    short: bool
+
+
 @dataclass
 class Alignment:
-    """The result of aligning a whole transcript: pairs in reading order."""
+    """The result of aligning a whole transcript: pairs in reading order.
+
+    ``fragments`` holds what the refinement pass decided to leave inside
+    merged pairs (empty before it runs).
+    """
 
     pairs: list[AlignedPair] = field(default_factory=list)
+    fragments: list[KeptFragment] = field(default_factory=list)
 
     @property
     def omissions(self) -> list[AlignedPair]:

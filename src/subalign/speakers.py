@@ -41,7 +41,7 @@ def assign_speakers(alignment: Alignment) -> Alignment:
         if labels:
             current = labels.most_common(1)[0][0]
         out.append(replace(p, en=tuple(replace(s, speaker=current) for s in p.en)))
-    return Alignment(out)
+    return Alignment(out, alignment.fragments)
 
 
 def speakers_report(alignment: Alignment) -> dict[str, Any]:

@@ -305,6 +305,12 @@ def zh_break_forbidden(text: str, pos: int) -> bool:
     return pos not in zh_word_starts(text)
 
 
+@functools.lru_cache(maxsize=16384)
+def zh_allowed_breaks(text: str) -> tuple[int, ...]:
+    """Every position of ``text`` where `zh_break_forbidden` allows a break, in order."""
+    return tuple(pos for pos in range(1, len(text)) if not zh_break_forbidden(text, pos))
+
+
 def _bracket_depths(text: str) -> list[int]:
     """How many （…） or (…) pairs are open before each position of ``text``."""
     depths, depth = [0], 0
@@ -328,9 +334,7 @@ def break_chinese(text: str, limit: float, max_lines: int = 2) -> list[str] | No
         return None
     best: tuple[float, int] | None = None
     depths = _bracket_depths(text)
-    for pos in range(1, len(text)):
-        if zh_break_forbidden(text, pos):
-            continue
+    for pos in zh_allowed_breaks(text):
         # The two lines lose the whitespace at the break.
         top_end, bottom_start = pos, pos
         while top_end > 0 and text[top_end - 1].isspace():
@@ -358,14 +362,22 @@ def break_chinese(text: str, limit: float, max_lines: int = 2) -> list[str] | No
 
 def break_lines(text: str, lang: Lang, profile: StyleProfile) -> list[str] | None:
     """Lines for one language of a cue under ``profile``, or ``None`` if it cannot fit."""
+    lines = _break_lines(text, lang, profile)
+    return None if lines is None else list(lines)
+
+
+# The cue builder asks for the same texts' lines many times while it tries cuts.
+@functools.lru_cache(maxsize=65536)
+def _break_lines(text: str, lang: Lang, profile: StyleProfile) -> tuple[str, ...] | None:
     if not text.strip():
-        return []
+        return ()
     if lang is Lang.EN:
-        return break_english(text, profile.en_chars_per_line, profile.max_lines)
-    lines = break_chinese(text, profile.zh_width_per_line, profile.max_lines)
-    if lines is None or profile.zh_punctuation == "keep":
-        return lines
-    return [zh_spaces(line) for line in lines]
+        lines = break_english(text, profile.en_chars_per_line, profile.max_lines)
+    else:
+        lines = break_chinese(text, profile.zh_width_per_line, profile.max_lines)
+        if lines is not None and profile.zh_punctuation != "keep":
+            lines = [zh_spaces(line) for line in lines]
+    return None if lines is None else tuple(lines)
 
 
 def zh_spaces(line: str) -> str:

@@ -212,3 +212,67 @@ def inconsistent_renderings(alignment: Alignment, glossary: list[GlossaryEntry] 
                     for p in ps
                 ]
     return out
+
+
+_TITLE = re.compile(r"《([^《》]{1,40})》")
+
+
+def _unglossed(zh: str) -> str:
+    """Chinese without the Latin glosses in brackets after a Chinese name (宇树科技（Unitree）)."""
+    return re.sub(r"[（(]\s*[A-Za-z][A-Za-z0-9 .\-]{0,40}?\s*[）)]", "", zh)
+
+
+def dropped_names(
+    alignment: Alignment, glossary: list[GlossaryEntry] | None = None, low_score: float | None = None
+) -> list[Finding]:
+    """Places where a name the translation renders in Chinese elsewhere is missing from a line it otherwise renders.
+
+    A name always rendered in Chinese ("Unitree" -> 宇树科技, a film or book
+    title -> 《…》) is consistent where it appears; where a line's Chinese
+    has none of the episode's renderings of it (nor the name in Latin
+    letters, nor a standard or glossary rendering), the name was dropped.
+    A title's rendering is learnt where a line holds the one name without a
+    rendering and the Chinese the one 《…》 title.  Lines that do not render
+    their English as a whole (similarity below ``low_score``, the
+    document's low pairs) are left to the similarity checks; names kept in
+    Latin letters somewhere are the entity check's.
+    """
+    glossary = glossary or []
+    seen: dict[str, list[tuple[AlignedPair, str]]] = {}
+    for p in alignment.pairs:
+        if not p.en or not p.zh:
+            continue
+        names = names_in(p.en_text)
+        renderings = {n: rendering_of(n, p.zh_text, glossary) for n in names}
+        unseen = [n for n, r in renderings.items() if r == UNSEEN]
+        titles = _TITLE.findall(p.zh_text)
+        if len(unseen) == 1 and len(titles) == 1:
+            renderings[unseen[0]] = f"《{titles[0]}》"
+        for n, r in renderings.items():
+            seen.setdefault(n.lower(), []).append((p, r))
+    all_chinese = "\n".join(p.zh_text for p in alignment.pairs).lower()
+    out: list[Finding] = []
+    for key, places in seen.items():
+        chinese = Counter(r for _, r in places if _is_chinese(r))
+        kept_in_latin = any(r != UNSEEN and not _is_chinese(r) for _, r in places)
+        if not chinese or kept_in_latin or re.search(rf"(?<![a-z]){re.escape(key)}(?![a-z])", _unglossed(all_chinese)):
+            continue  # never rendered in Chinese, or kept in Latin somewhere: the entity check's case
+        for p, r in places:
+            if r != UNSEEN or any((x.strip("《》") in p.zh_text) for x in chinese):
+                continue
+            if low_score is not None and (p.score is None or p.score < low_score):
+                continue
+            name = next((n for n in names_in(p.en_text) if n.lower() == key), key)
+            shown = ", ".join(f"{x} ×{c}" for x, c in chinese.most_common())
+            out.append(
+                Finding.at(
+                    p,
+                    "entity",
+                    Severity.WARNING,
+                    f"'{name}' is missing from the Chinese here; elsewhere it is rendered {shown}",
+                    term=name,
+                    rendering=UNSEEN,
+                    group=f"dropped:{name.lower()}",
+                )
+            )
+    return out
