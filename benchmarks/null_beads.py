@@ -52,11 +52,61 @@ def _run(en: list[str], zh: list[str], units: list[tuple[list[int], list[int]]],
     return out
 
 
-def _f1(tp: int, n_pred: int, n_gold: int) -> str:
+def _prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
     p = tp / n_pred if n_pred else 0.0
     r = tp / n_gold if n_gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def _f1(tp: int, n_pred: int, n_gold: int) -> str:
+    p, r, f = _prf(tp, n_pred, n_gold)
     return f"P {p:.3f} R {r:.3f} F1 {f:.3f} ({tp} of {n_gold}, {n_pred} predicted)"
+
+
+def deletion_counts(
+    eval_data: Path, embedder: Embedder, share: float, seed: int
+) -> dict[tuple[str, str], dict[str, tuple[int, int, int]]]:
+    """(set, half) -> {"no refinement" | "refined": (found and deleted, found, deleted)}."""
+    out: dict[tuple[str, str], dict[str, tuple[int, int, int]]] = {}
+    # Bible: units are verses.
+    bible = eval_data / "bible-en-zh"
+    en = (bible / "en/001").read_text(encoding="utf-8").splitlines()
+    zh = (bible / "zh/001").read_text(encoding="utf-8").splitlines()
+    en_v, zh_v = (bible / "en.verse").read_text().split(), (bible / "zh.verse").read_text().split()
+    verses = list(dict.fromkeys(en_v + zh_v))
+    half = len(verses) // 2
+    for part, chosen in (("development", verses[:half]), ("held-out", verses[half:])):
+        keep = set(chosen)
+        e_ids = [i for i, v in enumerate(en_v) if v in keep]
+        z_ids = [j for j, v in enumerate(zh_v) if v in keep]
+        e_txt, z_txt = [en[i] for i in e_ids], [zh[j] for j in z_ids]
+        e_pos = {i: k for k, i in enumerate(e_ids)}
+        z_pos = {j: k for k, j in enumerate(z_ids)}
+        units = [([e_pos[i] for i in e_ids if en_v[i] == v], [z_pos[j] for j in z_ids if zh_v[j] == v])
+                 for v in chosen]
+        out[("Bible deleted verses", part)] = _run(e_txt, z_txt, units, share, seed, embedder)
+    # TED: units are segments; talks in two halves.
+    talks = ted_talks(eval_data / "iwslt17-ted-en-zh")
+    half = len(talks) // 2
+    for part, chosen in (("development", talks[:half]), ("held-out", talks[half:])):
+        totals = {"no refinement": (0, 0, 0), "refined": (0, 0, 0)}
+        for n, talk in enumerate(chosen):
+            e, z, gold = resegment(talk)
+            units = [(list(a), list(b)) for a, b in gold]
+            for name, counts in _run(e, z, units, share, seed + n, embedder).items():
+                totals[name] = tuple(x + y for x, y in zip(totals[name], counts, strict=True))  # type: ignore[assignment]
+        out[("TED deleted segments", part)] = totals
+    return out
+
+
+def omission_from_beads(
+    eval_data: Path, embedder: Embedder, share: float = 0.04, seed: int = 7
+) -> dict[str, dict[str, tuple[float, float, float]]]:
+    """Omission P/R/F1 of `subalign align`'s refined beads: set -> half -> (P, R, F1) (for benchmarks/quality.py)."""
+    out: dict[str, dict[str, tuple[float, float, float]]] = {}
+    for (name, part), counts in deletion_counts(eval_data, embedder, share, seed).items():
+        out.setdefault(name, {})[part] = _prf(*counts["refined"])
+    return out
 
 
 def main() -> int:
@@ -67,37 +117,9 @@ def main() -> int:
     print(f"command: python benchmarks/null_beads.py --share {args.share} --seed {args.seed}")
     embedder = make_embedder(None)
     t0 = time.perf_counter()
-    # Bible: units are verses.
-    bible = SHARED / "bible-en-zh"
-    en = (bible / "en/001").read_text(encoding="utf-8").splitlines()
-    zh = (bible / "zh/001").read_text(encoding="utf-8").splitlines()
-    en_v, zh_v = (bible / "en.verse").read_text().split(), (bible / "zh.verse").read_text().split()
-    verses = list(dict.fromkeys(en_v + zh_v))
-    half = len(verses) // 2
-    for part, chosen in (("development half", verses[:half]), ("held-out half", verses[half:])):
-        keep = set(chosen)
-        e_ids = [i for i, v in enumerate(en_v) if v in keep]
-        z_ids = [j for j, v in enumerate(zh_v) if v in keep]
-        e_txt, z_txt = [en[i] for i in e_ids], [zh[j] for j in z_ids]
-        e_pos = {i: k for k, i in enumerate(e_ids)}
-        z_pos = {j: k for k, j in enumerate(z_ids)}
-        units = [([e_pos[i] for i in e_ids if en_v[i] == v], [z_pos[j] for j in z_ids if zh_v[j] == v])
-                 for v in chosen]
-        res = _run(e_txt, z_txt, units, args.share, args.seed, embedder)
-        for name, counts in res.items():
-            print(f"Bible, {part}, {name:<14} {_f1(*counts)}")
-    # TED: units are segments; talks in two halves.
-    talks = ted_talks(SHARED / "iwslt17-ted-en-zh")
-    half = len(talks) // 2
-    for part, chosen in (("development half", talks[:half]), ("held-out half", talks[half:])):
-        totals = {"no refinement": [0, 0, 0], "refined": [0, 0, 0]}
-        for n, talk in enumerate(chosen):
-            e, z, gold = resegment(talk)
-            units = [(list(a), list(b)) for a, b in gold]
-            for name, counts in _run(e, z, units, args.share, args.seed + n, embedder).items():
-                totals[name] = [x + y for x, y in zip(totals[name], counts, strict=True)]
-        for name, counts in totals.items():
-            print(f"TED {len(chosen)} talks, {part}, {name:<14} {_f1(*counts)}")
+    for (name, part), res in deletion_counts(SHARED, embedder, args.share, args.seed).items():
+        for kind, counts in res.items():
+            print(f"{name}, {part} half, {kind:<14} {_f1(*counts)}")
     print(f"{time.perf_counter() - t0:.0f} s")
     return 0
 

@@ -6,7 +6,9 @@ Prints one table:
 a. TED (all 97 IWSLT17 en-zh talks): each side split into sentences
    independently, gold bead = all English sentences of a segment : all
    Chinese sentences of it; strict and lax P/R/F1 (Vecalign convention).
-b. Bible en-zh: strict/lax F1 after verse merging.
+b. Bible en-zh: strict/lax F1 after verse merging; and the omission suites
+   through `subalign align`'s own beads (4% of the Chinese units deleted:
+   Bible verses, TED segments; `benchmarks/null_beads.py`).
 c. Perturbation suites, fixed seed, on TED talks and on the sample episode:
    omission (delete a Chinese sentence), partial omission (delete a clause),
    addition (insert a sentence from another talk), content drift (replace a
@@ -26,6 +28,11 @@ c. Perturbation suites, fixed seed, on TED talks and on the sample episode:
    alignment, and ``--sample-draws`` independent draws are pooled.
 d. Speed and memory of align + check on the sample episode, cold cache,
    on one thread (the default) and on two.
+
+Generalisation discipline: every figure is printed for a development half
+and a held-out half side by side (TED: talks 1-48 | 49-97; Bible: the
+first | second half of the verses; the sample: sections 1-2 | 3-4).  Tune
+on the development half; a change counts only if the held-out half agrees.
 
 Derived TED copies exist only in memory (the licence forbids distributing
 modified copies).  Reads ../shared (benchmarks may; tests never do).
@@ -429,6 +436,37 @@ def _false_finding_line(name: str, u: Unperturbed, review: Path) -> str:
     return line
 
 
+PARTS = ("development", "held-out")
+
+
+def split_halves(half: int) -> list[tuple[str, slice]]:
+    """The two halves of a list split at ``half``: development first, then held out."""
+    return [("development", slice(0, half)), ("held-out", slice(half, None))]
+
+
+def bible_halves(shared: Path, embedder: Embedder) -> dict[str, dict[str, float]]:
+    """Strict/lax scores of the Bible alignment (as `subalign align`), on the verses' first and second halves."""
+    data = shared / "eval-data" / "bible-en-zh"
+    en = (data / "en/001").read_text(encoding="utf-8").splitlines()
+    zh = (data / "zh/001").read_text(encoding="utf-8").splitlines()
+    beads = align_texts(en, zh, embedder, src_chinese=False, tgt_chinese=True)
+    beads = refine_beads(beads, en, zh, embedder, src_chinese=False, tgt_chinese=True)
+    en_v, zh_v = (data / "en.verse").read_text().split(), (data / "zh.verse").read_text().split()
+    merged = merge_to_units([(b.src, b.tgt) for b in beads], en_v, zh_v)
+    gold = read_alignment(data / "gold/001.align")
+    # Units are verses in order: a bead belongs to the half its first unit lies in.
+    n_units = max(max((max(s + t, default=0) for s, t in gold), default=0), 1) + 1
+    mid = n_units // 2
+
+    def first(b: tuple[Sequence[int], Sequence[int]]) -> int:
+        return min((*b[0], *b[1]), default=0)
+
+    out = {"whole": score([gold], [merged])}
+    for part, keep in (("development", lambda b: first(b) < mid), ("held-out", lambda b: first(b) >= mid)):
+        out[part] = score([[b for b in gold if keep(b)]], [[b for b in merged if keep(b)]])
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -483,50 +521,50 @@ def main() -> int:
         # As `subalign align` does: the refinement pass (1-0/0-1 beads out of merged ones).
         beads = refine_beads(beads, d.en, d.zh, embedder, src_chinese=False, tgt_chinese=True)
         preds.append([(b.src, b.tgt) for b in beads])
-    ted = score(golds, preds)
     ted_secs = time.perf_counter() - t0
+    # Generalisation discipline: every figure on a development half and a held-out half, side by side.
+    # A change counts only if the held-out half agrees.
+    half = len(docs) // 2
+    ted = {part: score(golds[sl], preds[sl]) for part, sl in split_halves(half)}
 
     bible = None
     if not args.skip_bible:
-        data = args.shared / "eval-data" / "bible-en-zh"
-        en = (data / "en/001").read_text(encoding="utf-8").splitlines()
-        zh = (data / "zh/001").read_text(encoding="utf-8").splitlines()
-        beads = align_texts(en, zh, embedder, src_chinese=False, tgt_chinese=True)
-        beads = refine_beads(beads, en, zh, embedder, src_chinese=False, tgt_chinese=True)
-        merged = merge_to_units(
-            [(b.src, b.tgt) for b in beads],
-            (data / "en.verse").read_text().split(),
-            (data / "zh.verse").read_text().split(),
-        )
-        bible = score([read_alignment(data / "gold/001.align")], [merged])
+        bible = bible_halves(args.shared, embedder)
 
+    sample = sample_docs(embedder)
     suites = {
-        "TED": perturbation_suite(docs, embedder, args.seed, args.per_doc, review),
-        "sample": perturbation_suite(
-            sample_docs(embedder),
-            embedder,
-            args.seed,
-            args.sample_per_doc,
-            load_review(SAMPLE_REVIEW),
-            args.sample_draws,
-        ),
+        f"TED talks 1-{half} | {half + 1}-{len(docs)}": {
+            part: perturbation_suite(docs[sl], embedder, args.seed, args.per_doc, review)
+            for part, sl in split_halves(half)
+        },
+        "sample sections 1-2 | 3-4": {
+            part: perturbation_suite(
+                sample[sl], embedder, args.seed, args.sample_per_doc, load_review(SAMPLE_REVIEW), args.sample_draws
+            )
+            for part, sl in split_halves(len(sample) // 2)
+        },
     }
+    from null_beads import omission_from_beads  # the omission suites through `subalign align`'s own beads
 
-    print(f"\n{'set':<34}{'P':>7}{'R':>7}{'F1':>7}   notes")
-    print(
-        f"{'TED 97 talks, strict':<34}{ted['precision_strict']:>7.3f}{ted['recall_strict']:>7.3f}"
-        f"{ted['f1_strict']:>7.3f}   {sum(len(d.en) for d in docs)} EN / {sum(len(d.zh) for d in docs)} ZH "
-        f"sentences, {ted_secs:.0f} s"
-    )
-    print(
-        f"{'TED 97 talks, lax':<34}{ted['precision_lax']:>7.3f}{ted['recall_lax']:>7.3f}{ted['f1_lax']:>7.3f}"
-        "   target lax F1 >= 0.98"
-    )
+    nulls = omission_from_beads(args.shared / "eval-data", embedder, 0.04, args.seed)
+
+    def cols(part_scores: dict[str, tuple[float, float, float]]) -> str:
+        return "   |".join(f"{p:>7.3f}{r:>7.3f}{f:>7.3f}" for p, r, f in (part_scores[x] for x in PARTS))
+
+    print(f"\n{'set':<40}{'development half':>21}   |{'held-out half':>21}   notes")
+    print(f"{'':<40}{'P':>7}{'R':>7}{'F1':>7}   |{'P':>7}{'R':>7}{'F1':>7}")
+
+    def prf(scores: dict[str, float], kind: str) -> tuple[float, float, float]:
+        return scores[f"precision_{kind}"], scores[f"recall_{kind}"], scores[f"f1_{kind}"]
+
+    print(f"{'TED, strict':<40}{cols({x: prf(ted[x], 'strict') for x in PARTS})}   "
+          f"{sum(len(d.en) for d in docs)} EN / {sum(len(d.zh) for d in docs)} ZH sentences, {ted_secs:.0f} s")
+    print(f"{'TED, lax':<40}{cols({x: prf(ted[x], 'lax') for x in PARTS})}   target lax F1 >= 0.98")
     if bible is not None:
-        print(
-            f"{'Bible, strict (verse-merged)':<34}{bible['precision_strict']:>7.3f}{bible['recall_strict']:>7.3f}"
-            f"{bible['f1_strict']:>7.3f}   target >= 0.98; Bertalign 0.979"
-        )
+        print(f"{'Bible, strict (verse-merged)':<40}{cols({x: prf(bible[x], 'strict') for x in PARTS})}   "
+              f"whole book {bible['whole']['f1_strict']:.3f}; target >= 0.98; Bertalign 0.979")
+    for name, counts in nulls.items():
+        print(f"{name + ', 1-0 beads of align':<40}{cols(counts)}   4% of Chinese units deleted; target F1 >= 0.85")
     targets = {
         "omission": 0.85,
         "partial_omission": 0.6,
@@ -535,14 +573,18 @@ def main() -> int:
         "number_drift": 0.9,
         "entity_drift": 0.8,
     }
-    for name, res in suites.items():
+    for name, halves in suites.items():
+        print(f"{name}")
         for kind in ACCEPT:
-            p, r, f, n, f_all = res[kind]
+            n = " | ".join(str(halves[x][kind][3]) for x in PARTS)
+            f_all = " | ".join(f"{halves[x][kind][4]:.3f}" for x in PARTS)
             print(
-                f"{name + ' ' + kind:<34}{p:>7.3f}{r:>7.3f}{f:>7.3f}   {n} perturbations; target F1 >= {targets[kind]}"
-                f"; F1 {f_all:.3f} counting the unperturbed document's findings too"
+                f"{'  ' + kind:<40}{cols({x: halves[x][kind][:3] for x in PARTS})}   {n} perturbations; target F1 >= "
+                f"{targets[kind]}; F1 {f_all} counting the unperturbed document's findings too"
             )
-        print(_false_finding_line(name, res["unperturbed"][0], REVIEW if name == "TED" else SAMPLE_REVIEW))
+        for x in PARTS:
+            print(_false_finding_line(f"  {x}", halves[x]["unperturbed"][0],
+                                      REVIEW if name.startswith("TED") else SAMPLE_REVIEW))
     print("\nspeed (sample, cold cache, model load included; target <= 15 s on 2 cores):")
     for line in speed:
         print(f"  {line}")
