@@ -42,7 +42,7 @@ from subalign.readers.captions import read_caption_track  # noqa: E402
 from captions_gen import auto_vtt, speak  # noqa: E402
 
 
-def build(words: int, tmp: Path) -> tuple[Path, Path, list[str], list[float]]:
+def build(words: int, tmp: Path, zh_joiner: str = "") -> tuple[Path, Path, list[str], list[float]]:
     en_paras: list[str] = []
     zh_parts: list[str] = ["好的，以下是整理后的中文译文：", "## 内容摘要",
                            "本期节目收录了多场演讲，涉及科学、技术与社会。"]
@@ -52,7 +52,7 @@ def build(words: int, tmp: Path) -> tuple[Path, Path, list[str], list[float]]:
         zh_parts.append(f"## 第 {n + 1} 场")
         for k in range(0, len(talk.en), 4):
             en = " ".join(s.strip() for s in talk.en[k : k + 4] if s.strip())
-            zh = "".join(s.strip() for s in talk.zh[k : k + 4] if s.strip())
+            zh = zh_joiner.join(s.strip() for s in talk.zh[k : k + 4] if s.strip())
             if not en or en in seen:
                 continue
             seen.add(en)
@@ -73,6 +73,12 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--words", type=int, default=60_000)
     parser.add_argument("--keep", type=Path, help="copy the outputs here")
+    parser.add_argument(
+        "--spaced-lines",
+        action="store_true",
+        help="join TED's Chinese subtitle lines with a space, as subtitle text is published "
+        "(by default they are glued together with nothing between them)",
+    )
     args = parser.parse_args()
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
@@ -80,7 +86,7 @@ def main() -> int:
         return 5
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        en, zh, paras, _ = build(args.words, tmp)
+        en, zh, paras, _ = build(args.words, tmp, " " if args.spaced_lines else "")
         words, _ = speak(paras, seed=11, intro=20.0)
         vtt = tmp / "long.en.vtt"
         vtt.write_text(auto_vtt(words), encoding="utf-8")
@@ -88,7 +94,7 @@ def main() -> int:
         subprocess.run([ffmpeg, "-v", "error", "-y", "-i", str(vtt), str(srt)], check=True)
         hours = words[-1][2] / 3600
         n_words = sum(len(p.split()) for p in paras)
-        print(f"command: python benchmarks/long_episode.py --words {args.words}")
+        print(f"command: python benchmarks/long_episode.py --words {args.words}" + (" --spaced-lines" if args.spaced_lines else ""))
         print(f"episode: {n_words} English words in {len(paras)} paragraphs, {hours:.2f} h of speech; "
               f"captions: {srt.stat().st_size / 1e6:.1f} MB of rolling SRT")
         out = tmp / "out"

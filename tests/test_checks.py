@@ -773,3 +773,29 @@ def test_a_clause_rescues_only_the_sentence_it_renders_best(clause_vector: list[
         "谢谢大家。": clause_vector,
     }
     assert _merged_findings(first, edge, zh, table) == ([edge] if reported else [])
+
+
+def test_english_left_beside_chinese_long_enough_for_it_is_information() -> None:
+    """One long Chinese run rendering two English sentences leaves the second alone: length says where it went."""
+    from subalign.checks import check_omissions
+
+    filler = [
+        pair(
+            k,
+            f"Sentence number {k} says something ordinary about the weather today.",
+            f"第{k}句话说的是今天普通的天气情况。",
+        )
+        for k in range(12)
+    ]
+    long_zh = "这句话说的是今天普通的天气情况而且下午还会下一场很大的雨大家出门记得带伞"
+    rendered_next_door = [
+        pair(20, "This sentence says something ordinary about the weather today.", long_zh),
+        pair(21, "And it will rain heavily in the afternoon, so take an umbrella.", ""),
+    ]
+    really_dropped = [
+        pair(30, "This sentence says something ordinary about the weather today.", "这句话说的是今天普通的天气情况。"),
+        pair(31, "And it will rain heavily in the afternoon, so take an umbrella.", ""),
+    ]
+    found = check_omissions(Alignment(filler + rendered_next_door + really_dropped))
+    assert {f.en: f.severity.value for f in found} == {(21,): "info", (31,): "warning"}
+    assert "long enough to render it" in next(f.message for f in found if f.en == (21,))

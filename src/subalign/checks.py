@@ -79,6 +79,12 @@ class CheckThresholds:
     ``gate_min_median_margin``: the document's median pair score must exceed
     its 10th percentile of scores by this much, else the model cannot tell
     translations from non-translations in this document.
+    ``room_next_door_z``, ``room_next_door_share``: English left with no
+    Chinese beside a line whose Chinese is long for its own English (this
+    many robust deviations) and holds at least this share of the Chinese
+    both English texts would need (at the document's usual ratio) is
+    probably rendered there: information, not a warning (see
+    `check_omissions`).
     """
 
     low_similarity_z: float = 4.5
@@ -98,6 +104,8 @@ class CheckThresholds:
     merged_omission_min_words: int = 5
     misplaced_margin: float = 0.2
     misplaced_min_distance: int = 3
+    room_next_door_z: float = 2.0
+    room_next_door_share: float = 0.8
 
 
 def _robust_stats(scores: Sequence[float]) -> tuple[float, float]:
@@ -159,14 +167,69 @@ def check_omissions(
     """
     th = thresholds or CheckThresholds()
     rendered = _rendered_by_neighbour(alignment, embedder, th) if embedder is not None else {}
+    room = _room_next_door(alignment, th)
     out = []
     for p in alignment.omissions:
         span = rendered.get(id(p))
-        if span is None:
+        if span is None and id(p) in room:
+            q = room[id(p)]
+            msg = (
+                "English with no Chinese of its own; the neighbouring line's Chinese is long enough to render "
+                f"it too ({len(q.zh_text)} characters for {len(q.en_text)} + {len(p.en_text)} of English)"
+            )
+            out.append(_finding(p, "omission", Severity.INFO, msg))
+        elif span is None:
             out.append(_finding(p, "omission", Severity.WARNING, "English left untranslated"))
         else:
             msg = f'English with no Chinese of its own; the neighbouring line seems to render it: "{span}"'
             out.append(_finding(p, "omission", Severity.INFO, msg))
+    return out
+
+
+def _room_next_door(alignment: Alignment, th: CheckThresholds) -> dict[int, AlignedPair]:
+    """For each English sentence left with no Chinese (by ``id``): a neighbouring line whose Chinese has room for it.
+
+    Consecutive such sentences are taken together: the line before or after
+    the run must have room for all of them.
+
+    One Chinese sentence often renders several English ones (unpunctuated
+    subtitle-style Chinese, a translator's long sentence); when it renders
+    more than the aligner's largest bead holds, the rest of the English is
+    left alone beside it.  The length evidence: that neighbour's Chinese is
+    long for its own English (``room_next_door_z`` robust deviations) and at
+    least ``room_next_door_share`` of what both English texts need at the
+    document's usual ratio.
+    """
+    scored = _length_z(alignment, th)
+    if not scored or not alignment.omissions:
+        return {}
+    z_of = {id(p): z for p, z in scored}
+    ratio = statistics.median(_zh_length(p.zh_text) / _en_length(p.en_text) for p, _ in scored)
+    pairs = alignment.pairs
+    out: dict[int, AlignedPair] = {}
+    k = 0
+    while k < len(pairs):
+        if not (pairs[k].en and not pairs[k].zh):
+            k += 1
+            continue
+        # A run of English sentences left alone, and the lines on either side of it.
+        end = k
+        while end + 1 < len(pairs) and pairs[end + 1].en and not pairs[end + 1].zh and (
+            pairs[end + 1].section == pairs[k].section
+        ):
+            end += 1
+        run = pairs[k : end + 1]
+        run_en = sum(_en_length(p.en_text) for p in run)
+        for j in (k - 1, end + 1):
+            if not 0 <= j < len(pairs):
+                continue
+            q = pairs[j]
+            if q.section != pairs[k].section or not q.en or not q.zh or z_of.get(id(q), 0.0) < th.room_next_door_z:
+                continue
+            if _zh_length(q.zh_text) >= th.room_next_door_share * ratio * (_en_length(q.en_text) + run_en):
+                out.update((id(p), q) for p in run)
+                break
+        k = end + 1
     return out
 
 
@@ -849,7 +912,8 @@ def check_numbers(alignment: Alignment) -> list[Finding]:
 
 
 def _fmt(values: Sequence[float]) -> str:
-    return ", ".join(f"{v:g}" for v in values)
+    """Numbers as a reviewer reads them: 250,000,000 rather than 2.5e+08."""
+    return ", ".join(f"{int(v):,}" if v == int(v) and abs(v) < 1e15 else f"{v:,.6g}" for v in values)
 
 
 def check_entities(alignment: Alignment) -> list[Finding]:

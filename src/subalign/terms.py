@@ -215,6 +215,8 @@ def inconsistent_renderings(alignment: Alignment, glossary: list[GlossaryEntry] 
 
 
 _TITLE = re.compile(r"《([^《》]{1,40})》")
+#: Lines that must carry a name's Chinese rendering before its absence elsewhere counts as dropped.
+MIN_RENDERED_PLACES = 2
 
 
 def _unglossed(zh: str) -> str:
@@ -232,7 +234,8 @@ def dropped_names(
     has none of the episode's renderings of it (nor the name in Latin
     letters, nor a standard or glossary rendering), the name was dropped.
     A title's rendering is learnt where a line holds the one name without a
-    rendering and the Chinese the one 《…》 title.  Lines that do not render
+    rendering and the Chinese the one 《…》 title.  A rendering counts once
+    at least `MIN_RENDERED_PLACES` lines carry it (one may be chance).  Lines that do not render
     their English as a whole (similarity below ``low_score``, the
     document's low pairs) are left to the similarity checks; names kept in
     Latin letters somewhere are the entity check's.
@@ -257,6 +260,10 @@ def dropped_names(
         kept_in_latin = any(r != UNSEEN and not _is_chinese(r) for _, r in places)
         if not chinese or kept_in_latin or re.search(rf"(?<![a-z]){re.escape(key)}(?![a-z])", _unglossed(all_chinese)):
             continue  # never rendered in Chinese, or kept in Latin somewhere: the entity check's case
+        # Evidence: the lines that carry one of its renderings; a rendering seen once may be a coincidence.
+        carried = [p for p, _ in places if any(x.strip("《》") in p.zh_text for x in chinese)]
+        if len(carried) < MIN_RENDERED_PLACES:
+            continue
         for p, r in places:
             if r != UNSEEN or any((x.strip("《》") in p.zh_text) for x in chinese):
                 continue
@@ -271,7 +278,6 @@ def dropped_names(
                     Severity.WARNING,
                     f"'{name}' is missing from the Chinese here; elsewhere it is rendered {shown}",
                     term=name,
-                    rendering=UNSEEN,
                     group=f"dropped:{name.lower()}",
                 )
             )
