@@ -13,6 +13,7 @@ ffsubsync's quality gate does: an empty list means trust.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import statistics
@@ -28,7 +29,7 @@ from .consistency import (
     every_place_of_flagged_renderings,
     with_groups,
 )
-from .embed import Embedder
+from .embed import Embedder, FloatMatrix
 from .glossary import is_standard_rendering, rendered_in, stands_for
 from .model import AlignedPair, Alignment, Finding, KeptFragment, Lang, Sentence, Severity
 from .numbers import (
@@ -132,6 +133,49 @@ def _similarity(embedder: Embedder, texts: set[str]) -> Callable[[str, str], flo
         return float(vecs[index[a]] @ vecs[index[b]])
 
     return sim
+
+
+def _encode_joined(embedder: Embedder, texts: Sequence[str], joins: dict[str, tuple[Sentence, ...]]) -> FloatMatrix:
+    """Vectors of ``texts``, those that join consecutive sentences (``joins``) read from the sentences' pooled rows.
+
+    A pooling store (USE) embeds a run of sentences from what it holds for
+    each (`subalign.spans.concatenations`), without another pass of the
+    model; other texts, and every text for other models, are embedded as
+    they are.
+    """
+    from .embed import CachedEmbedder
+    from .spans import concatenations
+
+    if not (isinstance(embedder, CachedEmbedder) and embedder.pooling):
+        return embedder.encode(list(texts))
+    out = np.zeros((len(texts), 512), dtype=np.float32)
+    plain: list[int] = []
+    runs: dict[Lang, dict[int, list[tuple[int, int]]]] = {Lang.EN: {}, Lang.ZH: {}}  # lang -> size -> (row, first)
+    for row, text in enumerate(texts):
+        sents = joins.get(text, ())
+        consecutive = len(sents) > 1 and all(b.index == a.index + 1 for a, b in itertools.pairwise(sents))
+        if consecutive and len({s.lang for s in sents}) == 1:
+            runs[sents[0].lang].setdefault(len(sents), []).append((row, sents[0].index))
+        else:
+            plain.append(row)
+    if plain:
+        out[plain] = embedder.encode([texts[r] for r in plain])
+    for lang, by_size in runs.items():
+        if not by_size:
+            continue
+        wanted_sents = {s.index: s.text for t in texts for s in joins.get(t, ()) if s.lang is lang}
+        first, last = min(wanted_sents), max(wanted_sents)
+        # Units cover the indices spanned; ones no run needs are never read (only the runs' own joints are).
+        units = [wanted_sents.get(i, "") for i in range(first, last + 1)]
+        got = concatenations(
+            embedder,
+            units,
+            " " if lang is Lang.EN else "",
+            {k: [start - first for _, start in rows] for k, rows in by_size.items()},
+        )
+        for k, rows in by_size.items():
+            out[[r for r, _ in rows]] = got[k]
+    return out
 
 
 def _finding(p: AlignedPair, kind: str, severity: Severity, message: str, **measured: float) -> Finding:
@@ -452,20 +496,24 @@ def merged_suspects(
     if low is None:
         return []
     jobs: list[tuple[AlignedPair, Sentence, str, str, str, str]] = []
+    joins: dict[str, tuple[Sentence, ...]] = {}
     for p in alignment.pairs:
         if not p.en or not p.zh:
             continue
+        joins[p.en_text], joins[p.zh_text] = p.en, p.zh
         for side, sents, other, join in (("en", p.en, p.zh_text, " "), ("zh", p.zh, p.en_text, "")):
             if len(sents) < 2:
                 continue
             full = join.join(s.text for s in sents)
             for edge, others in ((sents[0], sents[1:]), (sents[-1], sents[:-1])):
-                jobs.append((p, edge, side, full, join.join(s.text for s in others), other))
+                rest = join.join(s.text for s in others)
+                joins[rest] = others
+                jobs.append((p, edge, side, full, rest, other))
     if not jobs:
         return []
     texts = sorted({t for _, e, _, full, rest, other in jobs for t in (e.text, full, rest, other)})
     index = {t: k for k, t in enumerate(texts)}
-    vecs = embedder.encode(texts)
+    vecs = _encode_joined(embedder, texts, joins)
     median = statistics.median(p.score for p in alignment.pairs if p.en and p.zh and p.score is not None)
     short_zh = _short_chinese(alignment, th)
     suspects = []
