@@ -94,7 +94,8 @@ def main() -> int:
         subprocess.run([ffmpeg, "-v", "error", "-y", "-i", str(vtt), str(srt)], check=True)
         hours = words[-1][2] / 3600
         n_words = sum(len(p.split()) for p in paras)
-        print(f"command: python benchmarks/long_episode.py --words {args.words}" + (" --spaced-lines" if args.spaced_lines else ""))
+        flag = " --spaced-lines" if args.spaced_lines else ""
+        print(f"command: python benchmarks/long_episode.py --words {args.words}{flag}")
         print(f"episode: {n_words} English words in {len(paras)} paragraphs, {hours:.2f} h of speech; "
               f"captions: {srt.stat().st_size / 1e6:.1f} MB of rolling SRT")
         out = tmp / "out"
@@ -109,6 +110,15 @@ def main() -> int:
         if done.returncode not in (0, 1):
             print(done.stderr)
             return 1
+        # The sample in the same run, the same way (fresh process, no cache): the linearity ratio.
+        t1 = time.perf_counter()
+        sample = ROOT / "samples" / "no-priors-ep80-karpathy.md"
+        subprocess.run(
+            [sys.executable, "-m", "subalign", "run", str(sample), "--duration", "44:10", "-o", str(tmp / "sample"),
+             "--no-cache"],
+            capture_output=True, text=True, check=False,
+        )
+        sample_wall = time.perf_counter() - t1
         report = json.loads((out / "report.json").read_text(encoding="utf-8"))
         import pysrt
 
@@ -137,7 +147,8 @@ def main() -> int:
             i = bisect.bisect_left(line_starts, t)
             near.append(min(abs(t - line_starts[j]) for j in (i - 1, i) if 0 <= j < len(line_starts)))
         q = statistics.quantiles
-        print(f"exit {done.returncode}; wall {wall:.0f} s; peak RSS {peak_mb:.0f} MB (target <= 1024 MB)")
+        print(f"exit {done.returncode}; wall {wall:.0f} s = {wall / sample_wall:.1f}x the sample's {sample_wall:.1f} s "
+              f"(target <= 8x); peak RSS {peak_mb:.0f} MB (target <= 1024 MB)")
         print(f"cues: {len(cues)}; hard-limit violations: {report['style']['hard_violations']}; "
               f"pairs: {report['counts']['pairs']}; set aside: {report['set_aside']['by_reason']}")
         print(f"pair starts vs the true start of their first word: median {statistics.median(errors):.3f} s, "
