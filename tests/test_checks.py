@@ -799,3 +799,31 @@ def test_english_left_beside_chinese_long_enough_for_it_is_information() -> None
     found = check_omissions(Alignment(filler + rendered_next_door + really_dropped))
     assert {f.en: f.severity.value for f in found} == {(21,): "info", (31,): "warning"}
     assert "long enough to render it" in next(f.message for f in found if f.en == (21,))
+
+
+def test_a_shift_that_hides_an_untranslated_sentence_is_repaired() -> None:
+    """The aligner paired an untranslated sentence with the next one's Chinese and took up the shift in a 2-1 bead."""
+    from subalign.refine import refine_alignment
+
+    from conftest import TokenEmbedder
+
+    def en(k: int, text: str) -> Sentence:
+        return Sentence(Lang.EN, k, text, "01", 0, 0, len(text))
+
+    def zh(k: int, text: str) -> Sentence:
+        return Sentence(Lang.ZH, k, text, "01", 0, 0, len(text))
+
+    filler = [pair(k, f"#{k} is what we said about it.", f"#{k}是我们说的。", 0.9) for k in range(12)]
+    shifted = [
+        # "#50" has no Chinese; the aligner gave it #51's, and #51 went into a 2-1 with #52.
+        AlignedPair("01", (en(12, "#50 was never translated at all, sadly."),), (zh(12, "#51是我们说的。"),), 0.1),
+        AlignedPair(
+            "01",
+            (en(13, "#51 is what we said about it."), en(14, "#52 is what we said about it.")),
+            (zh(13, "#52是我们说的。"),),
+            0.5,
+        ),
+    ]
+    refined = refine_alignment(Alignment(filler + shifted), TokenEmbedder())
+    tail = [(tuple(s.text[:3] for s in p.en), tuple(s.text[:3] for s in p.zh)) for p in refined.pairs[12:]]
+    assert tail == [(("#50",), ()), (("#51",), ("#51",)), (("#52",), ("#52",))]

@@ -9,6 +9,10 @@ matches the other side no better than the document's weakest pairs, and no
 clause of the other side renders it: `subalign.checks.merged_suspects`) is
 acted on here, once, for `subalign align` and `subalign run` alike: the
 aligner's output, the report and the cues then carry it.
+
+Before that, `repair_shifts` undoes the other way the search hides such a
+sentence: pairing it with the next sentence's rendering and taking up the
+shift in a 2-1 bead further on.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from .model import AlignedPair, Alignment, Bead, Lang, Sentence
 
 def refine_alignment(alignment: Alignment, embedder: Embedder, thresholds: CheckThresholds | None = None) -> Alignment:
     """A transcript's alignment with the sentences merged beads do not need as pairs of their own."""
+    alignment = repair_shifts(alignment, embedder, thresholds)
     return refine_merged(alignment, embedder, thresholds)
 
 
@@ -55,3 +60,107 @@ def refine_beads(
         src_ids, tgt_ids = (zh_ids, en_ids) if src_chinese else (en_ids, zh_ids)
         out.append(Bead(src_ids, tgt_ids, p.score if src_ids and tgt_ids else None))
     return out
+
+
+#: How much better (summed cosine) a block's re-pairing must be than the beads the aligner chose.
+#: Chosen on the development halves of benchmarks/null_beads.py (0.05 | 0.1 | 0.2: TED 0.881 | 0.865 |
+#: 0.859, Bible 0.713 | 0.704 | 0.704; before the repair 0.854 and 0.704).
+SHIFT_MARGIN = 0.05
+#: Beads around a merged bead that a shift may run through.
+SHIFT_REACH = 2
+
+
+def repair_shifts(alignment: Alignment, embedder: Embedder, thresholds: CheckThresholds | None = None) -> Alignment:
+    """Untranslated sentences the aligner hid by shifting: a merged bead and the 1-1 beads next to it, re-paired.
+
+    When a sentence has no rendering, the monotone search may pair it with
+    the next sentence's rendering and the next sentence with the one after,
+    until a 2-1 bead takes up the shift.  For each 2-1 (or 1-2) bead and the
+    runs of up to `SHIFT_REACH` 1-1 beads before or after it, every way of
+    leaving one sentence of the longer side alone and pairing the rest one
+    to one in order is scored by its summed cosine; the best replaces the
+    beads when it beats them by `SHIFT_MARGIN` and the sentence left alone
+    matches none of the block's other side as well as the document's low
+    pairs do.  Short fragments are never left alone (their embedding says
+    too little, as in `refine_merged`).
+    """
+    from .checks import _low_score
+
+    th = thresholds or CheckThresholds()
+    low = _low_score(alignment, th)
+    if low is None:
+        return alignment
+    pairs = list(alignment.pairs)
+    singles = {s.text for p in pairs for s in (*p.en, *p.zh)}
+    ordered = sorted(singles)
+    row = {t: k for k, t in enumerate(ordered)}
+    vecs = embedder.encode(ordered) if ordered else None
+    if vecs is None:
+        return alignment
+
+    def sim(a: Sentence, b: Sentence) -> float:
+        return float(vecs[row[a.text]] @ vecs[row[b.text]])
+
+    def one_to_one(p: AlignedPair) -> bool:
+        return len(p.en) == 1 and len(p.zh) == 1 and p.score is not None
+
+    out: list[AlignedPair] = []
+    k = 0
+    while k < len(pairs):
+        p = pairs[k]
+        merged_en = len(p.en) == 2 and len(p.zh) == 1
+        merged_zh = len(p.en) == 1 and len(p.zh) == 2
+        best = None
+        if (merged_en or merged_zh) and p.score is not None:
+            for before in range(SHIFT_REACH + 1):
+                # The merged bead alone is `refine_merged`'s case; a shift runs through a neighbour.
+                for after in range(0 if before else 1, SHIFT_REACH + 1 - before):
+                    hi = k + after
+                    if before > len(out) or hi >= len(pairs):
+                        continue
+                    block = [*out[len(out) - before :], *pairs[k : hi + 1]] if before else pairs[k : hi + 1]
+                    if any(q.section != p.section for q in block) or not all(
+                        one_to_one(q) for q in block if q is not p
+                    ):
+                        continue
+                    en = [s for q in block for s in q.en]
+                    zh = [s for q in block for s in q.zh]
+                    current = sum(q.score for q in block if q.score is not None)
+                    long_side, short_side = (en, zh) if merged_en else (zh, en)
+                    for j in range(len(long_side)):
+                        rest = long_side[:j] + long_side[j + 1 :]
+                        pairs_new = list(zip(rest, short_side, strict=True))
+                        total = sum(sim(a, b) for a, b in pairs_new)
+                        alone = long_side[j]
+                        if _short(alone, th):
+                            continue  # a fragment's embedding says too little (as in `refine_merged`)
+                        if total < current + SHIFT_MARGIN or max(sim(alone, b) for b in short_side) >= low:
+                            continue
+                        if best is None or total - current > best[0]:
+                            best = (total - current, before, after, j, pairs_new, alone)
+        if best is None:
+            out.append(p)
+            k += 1
+            continue
+        _, before, after, j, pairs_new, alone = best
+        del out[len(out) - before :]
+        for a, b in pairs_new[:j]:
+            out.append(_pair(p.section, a, b, sim(a, b), merged_en))
+        out.append(
+            AlignedPair(p.section, (alone,), (), None) if merged_en else AlignedPair(p.section, (), (alone,), None)
+        )
+        for a, b in pairs_new[j:]:
+            out.append(_pair(p.section, a, b, sim(a, b), merged_en))
+        k += after + 1
+    return Alignment(out, alignment.fragments)
+
+
+def _short(s: Sentence, th: CheckThresholds) -> bool:
+    if s.lang is Lang.ZH:
+        return len(s.text.strip()) < th.addition_min_chars
+    return len(s.text.split()) < th.merged_omission_min_words
+
+
+def _pair(section: str, a: Sentence, b: Sentence, score: float, long_is_en: bool) -> AlignedPair:
+    en, zh = (a, b) if long_is_en else (b, a)
+    return AlignedPair(section, (en,), (zh,), score)
