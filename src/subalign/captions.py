@@ -528,14 +528,8 @@ def time_pairs(
         if all(len(t.word_starts) == len(s.text.split()) for t, s in zip(ts, p.en, strict=True)):
             word_starts = tuple(w for t in ts for w in t.word_starts)
         out.append(
-            TimedPair(
-                p,
-                round(start, 3),
-                round(max(end, start + 0.01), 3),
-                estimated=low,
-                source=source,
-                word_starts=word_starts,
-            )
+            TimedPair(p, round(start, 3), round(max(end, start + 0.01), 3), estimated=low, source=source,
+                      word_starts=word_starts)
         )
         last_end = end
     return out

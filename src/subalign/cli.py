@@ -300,7 +300,9 @@ def run(
                 look=look,
                 chapters=chapters,
                 glossary=glossary,
-                starts={lang: line for lang, line in ((Lang.EN, en_start), (Lang.ZH, zh_start)) if line is not None},
+                starts={
+                    lang: line for lang, line in ((Lang.EN, en_start), (Lang.ZH, zh_start)) if line is not None
+                },
             )
             try:
                 with _progress(True) as say:
@@ -389,14 +391,8 @@ def batch(
         if executor not in ("local", "ray"):
             raise typer.BadParameter(f"executor {executor!r} is not local or ray")
         settings = BatchSettings(
-            model=model,
-            threads=threads,
-            cache=not no_cache,
-            timing=timing,
-            duration=duration,
-            zh_on_top=not en_top,
-            strict=strict,
-            profile=load_profile(profile),
+            model=model, threads=threads, cache=not no_cache, timing=timing, duration=duration, zh_on_top=not en_top,
+            strict=strict, profile=load_profile(profile),
         )
         runner = LocalExecutor(jobs) if executor == "local" else RayExecutor(jobs, ray_address)
         with _progress(True) as say:
@@ -406,18 +402,14 @@ def batch(
                 typer.echo(f"subalign: error: {row['name']}: {row['error']}", err=True)
         log.info(
             "%d episodes: %d run, %d done before, %d failed; summary in %s",
-            len(result.rows),
-            result.ran,
-            result.skipped,
-            sum(r["status"] == "failed" for r in result.rows),
+            len(result.rows), result.ran, result.skipped, sum(r["status"] == "failed" for r in result.rows),
             out_dir / "catalogue.json",
         )
         if isinstance(runner, RayExecutor) and runner.startup_seconds is not None:
             log.info("Ray start-up: %.1f s", runner.startup_seconds)
         if as_json:
-            typer.echo(
-                json.dumps({"episodes": result.rows, "exit_code": int(result.exit_code)}, ensure_ascii=False, indent=1)
-            )
+            typer.echo(json.dumps({"episodes": result.rows, "exit_code": int(result.exit_code)}, ensure_ascii=False,
+                                  indent=1))
         if result.exit_code:
             raise typer.Exit(int(result.exit_code))
 

@@ -82,17 +82,9 @@ def every_place_of_flagged_renderings(alignment: Alignment, findings: list[Findi
         for p in alignment.pairs:
             key = (tuple(s.index for s in p.en), tuple(s.index for s in p.zh))
             if rendering in p.zh_text and key not in reported:
-                out.append(
-                    Finding.at(
-                        p,
-                        first.kind,
-                        first.severity,
-                        f"'{rendering}' is used here too, the rendering of '{term}' to confirm",
-                        term=term,
-                        rendering=rendering,
-                        group=first.group,
-                    )
-                )
+                out.append(Finding.at(p, first.kind, first.severity,
+                               f"'{rendering}' is used here too, the rendering of '{term}' to confirm",
+                                      term=term, rendering=rendering, group=first.group))
                 reported.add(key)
     return out
 
@@ -106,16 +98,9 @@ def check_glossary(alignment: Alignment, glossary: list[GlossaryEntry]) -> list[
             if not p.en or not p.zh or not pattern.search(p.en_text) or entry.rendered_in(p.zh_text):
                 continue
             note = f" ({entry.note})" if entry.note else ""
-            out.append(
-                Finding.at(
-                    p,
-                    "glossary",
-                    Severity.ERROR,
-                    f"'{entry.en}' must be rendered as {' or '.join(entry.zh)}{note}: it is not, here",
-                    term=entry.en,
-                    group=f"glossary:{entry.en}",
-                )
-            )
+            out.append(Finding.at(p, "glossary", Severity.ERROR,
+                                  f"'{entry.en}' must be rendered as {' or '.join(entry.zh)}{note}: it is not, here",
+                                  term=entry.en, group=f"glossary:{entry.en}"))
     return out
 
 

@@ -17,7 +17,8 @@ shift in a 2-1 bead further on.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from .checks import CheckThresholds, refine_merged
 from .embed import Embedder
@@ -68,6 +69,9 @@ def refine_beads(
 SHIFT_MARGIN = 0.05
 #: Beads around a merged bead that a shift may run through.
 SHIFT_REACH = 2
+# (beads before, beads after) the merged bead in a block; at least one: the merged bead alone is
+# `refine_merged`'s case.
+_SHIFT_BLOCKS = [(b, a) for b in range(SHIFT_REACH + 1) for a in range(SHIFT_REACH + 1 - b) if a + b]
 
 
 def repair_shifts(alignment: Alignment, embedder: Embedder, thresholds: CheckThresholds | None = None) -> Alignment:
@@ -91,68 +95,84 @@ def repair_shifts(alignment: Alignment, embedder: Embedder, thresholds: CheckThr
     if low is None:
         return alignment
     pairs = list(alignment.pairs)
-    singles = {s.text for p in pairs for s in (*p.en, *p.zh)}
-    ordered = sorted(singles)
-    row = {t: k for k, t in enumerate(ordered)}
-    vecs = embedder.encode(ordered) if ordered else None
-    if vecs is None:
+    texts = sorted({s.text for p in pairs for s in (*p.en, *p.zh)})
+    if not texts:
         return alignment
+    row = {t: k for k, t in enumerate(texts)}
+    vecs = embedder.encode(texts)
 
     def sim(a: Sentence, b: Sentence) -> float:
         return float(vecs[row[a.text]] @ vecs[row[b.text]])
-
-    def one_to_one(p: AlignedPair) -> bool:
-        return len(p.en) == 1 and len(p.zh) == 1 and p.score is not None
 
     out: list[AlignedPair] = []
     k = 0
     while k < len(pairs):
         p = pairs[k]
-        merged_en = len(p.en) == 2 and len(p.zh) == 1
-        merged_zh = len(p.en) == 1 and len(p.zh) == 2
-        best = None
-        if (merged_en or merged_zh) and p.score is not None:
-            for before in range(SHIFT_REACH + 1):
-                # The merged bead alone is `refine_merged`'s case; a shift runs through a neighbour.
-                for after in range(0 if before else 1, SHIFT_REACH + 1 - before):
-                    hi = k + after
-                    if before > len(out) or hi >= len(pairs):
-                        continue
-                    block = [*out[len(out) - before :], *pairs[k : hi + 1]] if before else pairs[k : hi + 1]
-                    if any(q.section != p.section for q in block) or not all(
-                        one_to_one(q) for q in block if q is not p
-                    ):
-                        continue
-                    en = [s for q in block for s in q.en]
-                    zh = [s for q in block for s in q.zh]
-                    current = sum(q.score for q in block if q.score is not None)
-                    long_side, short_side = (en, zh) if merged_en else (zh, en)
-                    for j in range(len(long_side)):
-                        rest = long_side[:j] + long_side[j + 1 :]
-                        pairs_new = list(zip(rest, short_side, strict=True))
-                        total = sum(sim(a, b) for a, b in pairs_new)
-                        alone = long_side[j]
-                        if _short(alone, th):
-                            continue  # a fragment's embedding says too little (as in `refine_merged`)
-                        if total < current + SHIFT_MARGIN or max(sim(alone, b) for b in short_side) >= low:
-                            continue
-                        if best is None or total - current > best[0]:
-                            best = (total - current, before, after, j, pairs_new, alone)
+        long_is_en = len(p.en) == 2 and len(p.zh) == 1
+        merged = long_is_en or (len(p.en) == 1 and len(p.zh) == 2)
+        best: tuple[int, int, _Repair] | None = None
+        for before, after in _SHIFT_BLOCKS if merged and p.score is not None else []:
+            if before > len(out) or k + after >= len(pairs):
+                continue
+            block = [*out[len(out) - before :], *pairs[k : k + after + 1]]
+            repair = _best_repair(block, p, long_is_en, sim, low, th)
+            if repair is not None and (best is None or repair.gain > best[2].gain):
+                best = (before, after, repair)
         if best is None:
             out.append(p)
             k += 1
             continue
-        _, before, after, j, pairs_new, alone = best
+        before, after, repair = best
         del out[len(out) - before :]
-        for a, b in pairs_new[:j]:
-            out.append(_pair(p.section, a, b, sim(a, b), merged_en))
+        out += [_pair(p.section, a, b, sim(a, b), long_is_en) for a, b in repair.pairs[: repair.at]]
         out.append(
-            AlignedPair(p.section, (alone,), (), None) if merged_en else AlignedPair(p.section, (), (alone,), None)
+            AlignedPair(p.section, (repair.alone,), (), None)
+            if long_is_en
+            else AlignedPair(p.section, (), (repair.alone,), None)
         )
-        for a, b in pairs_new[j:]:
-            out.append(_pair(p.section, a, b, sim(a, b), merged_en))
+        out += [_pair(p.section, a, b, sim(a, b), long_is_en) for a, b in repair.pairs[repair.at :]]
         k += after + 1
     return Alignment(out, alignment.fragments)
+
+
+@dataclass(frozen=True)
+class _Repair:
+    """A block re-paired one to one with one sentence left alone (at position ``at`` of the longer side)."""
+
+    gain: float
+    at: int
+    alone: Sentence
+    pairs: list[tuple[Sentence, Sentence]]
+
+
+def _best_repair(
+    block: list[AlignedPair],
+    merged: AlignedPair,
+    long_is_en: bool,
+    sim: Callable[[Sentence, Sentence], float],
+    low: float,
+    th: CheckThresholds,
+) -> _Repair | None:
+    """The best way to leave one sentence of the block's longer side alone and pair the rest in order, if any."""
+    if any(q.section != merged.section for q in block):
+        return None
+    if not all(len(q.en) == 1 and len(q.zh) == 1 and q.score is not None for q in block if q is not merged):
+        return None
+    en = [s for q in block for s in q.en]
+    zh = [s for q in block for s in q.zh]
+    current = sum(q.score for q in block if q.score is not None)
+    long_side, short_side = (en, zh) if long_is_en else (zh, en)
+    best: _Repair | None = None
+    for j, alone in enumerate(long_side):
+        if _short(alone, th):
+            continue  # a fragment's embedding says too little (as in `refine_merged`)
+        pairs = list(zip(long_side[:j] + long_side[j + 1 :], short_side, strict=True))
+        gain = sum(sim(a, b) for a, b in pairs) - current
+        if gain < SHIFT_MARGIN or max(sim(alone, b) for b in short_side) >= low:
+            continue
+        if best is None or gain > best.gain:
+            best = _Repair(gain, j, alone, pairs)
+    return best
 
 
 def _short(s: Sentence, th: CheckThresholds) -> bool:

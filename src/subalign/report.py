@@ -73,22 +73,12 @@ def finding_groups(findings: Sequence[Finding]) -> list[dict[str, Any]]:
     groups: dict[str, dict[str, Any]] = {}
     for f in findings:
         key = f.group or f"{f.kind}@{f.section}:{f.en}:{f.zh}"
-        g = groups.setdefault(
-            key,
-            {
-                "group": key,
-                "kind": f.kind,
-                "severity": str(f.severity),
-                "message": f.message,
-                "check": ADVICE.get(f.kind, "Check this pair."),
-                "count": 0,
-                "places": [],
-            },
-        )
+        g = groups.setdefault(key, {"group": key, "kind": f.kind, "severity": str(f.severity),
+                                     "message": f.message, "check": ADVICE.get(f.kind, "Check this pair."),
+                                     "count": 0, "places": []})
         g["count"] += 1
-        g["places"].append(
-            {"section": f.section, "en": list(f.en), "zh": list(f.zh), "en_text": f.en_text, "zh_text": f.zh_text}
-        )
+        g["places"].append({"section": f.section, "en": list(f.en), "zh": list(f.zh), "en_text": f.en_text,
+                            "zh_text": f.zh_text})
     return list(groups.values())
 
 

@@ -155,10 +155,9 @@ def _section_set_aside(
     en_groups = {p.group for p in section.en}
     zh_groups = {p.group for p in section.zh}
     zh_out |= _whole_groups(section.zh, null_zh, en_groups)
-    en_edges = whole(
-        en,
-        set(_edge_nulls(beads, Lang.EN, True) if not forced[Lang.EN] else []) | set(_edge_nulls(beads, Lang.EN, False)),
-    )
+    en_edges = whole(en, set(_edge_nulls(beads, Lang.EN, True) if not forced[Lang.EN] else []) | set(
+        _edge_nulls(beads, Lang.EN, False)
+    ))
     en_out = _whole_groups(section.en, null_en & en_edges, zh_groups)
     result = {Lang.EN: en_out, Lang.ZH: zh_out}
     for lang, paras in ((Lang.EN, section.en), (Lang.ZH, section.zh)):
@@ -190,25 +189,16 @@ def set_aside_unmatched(
             paras = list(section.paragraphs(lang))
             if lang in starts:
                 before = [p for p in paras if p.line < starts[lang]]
-                extra += [
-                    SetAside(
-                        p.text,
-                        f"before line {starts[lang]}, where the speech was said to start",
-                        sources[lang],
-                        p.line,
-                        lang,
-                    )
-                    for p in before
-                ]
+                extra += [SetAside(p.text, f"before line {starts[lang]}, where the speech was said to start",
+                                   sources[lang], p.line, lang) for p in before]
                 paras = [p for p in paras if p.line >= starts[lang]]
             keep[lang] = paras
         trimmed = Section(section.label, tuple(keep[Lang.EN]), tuple(keep[Lang.ZH]))
         out = _section_set_aside(trimmed, embedder, config, forced)
         for lang in (Lang.EN, Lang.ZH):
             paras = keep[lang]
-            extra += [
-                SetAside(paras[k].text, NO_COUNTERPART, sources[lang], paras[k].line, lang) for k in sorted(out[lang])
-            ]
+            extra += [SetAside(paras[k].text, NO_COUNTERPART, sources[lang], paras[k].line, lang)
+                      for k in sorted(out[lang])]
             keep[lang] = [p for k, p in enumerate(paras) if k not in out[lang]]
         sections.append(Section(section.label, _renumber(keep[Lang.EN]), _renumber(keep[Lang.ZH])))
     return replace(transcript, sections=tuple(sections), set_aside=transcript.set_aside + tuple(extra))

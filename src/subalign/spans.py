@@ -1,26 +1,29 @@
-"""Vectors of many substrings of one text, from one pass of the model.
+"""Vectors of many substrings and joins of texts, from few passes of the model.
 
 Cue cut candidates, clause windows and sentence windows are all substrings
-of a text the pipeline already holds: the halves of a pair cut at each
-candidate position, runs of consecutive clauses or sentences.  Embedding each
-as its own string costs one model call per substring (27,000 of them for
-one episode).  USE multilingual v3 is a bag of contextual token features
-(an n-gram CNN that sees at most four tokens either way) summed and passed
-through a small network, so a substring's vector can be read from the whole
-text's token features: sum the features of the tokens inside the span, add
-the text's start and end tokens, and run the small network on the sum.  The
-cost per span is one 512-wide row through a few small matrices instead of a
-pass over its tokens.
+or joins of texts the pipeline already holds: the halves of a pair cut at
+each candidate position, runs of consecutive clauses or sentences.
+Embedding each as its own string costs one model call per text (27,000 of
+them for one episode).  USE multilingual v3 is a bag of contextual token
+features (an n-gram CNN that sees `EDGE` tokens either way) summed and
+passed through a small network, which gives two ways round that:
 
-This is an approximation: the few tokens next to a cut still see the words
-across it, and the start/end tokens are the whole text's.  Measured on the
-sample's cut candidates (``benchmarks/spans.py``), span vectors agree with
-embedding the substring alone at cosine 0.97 (median), and the cut and
-window choices built on them keep the cue and alignment figures (see
-``benchmarks/README.md``).  A span covering the whole text is exact.
+- **Joins of stored texts, exactly** (`concatenations`): a window of
+  consecutive sentences is built from each sentence's pooled row (kept by
+  the store) and one short pass around each joint; equal to embedding the
+  joined text (English exactly, Chinese within 0.001 cosine: the tokenizer's
+  leading space symbol differs inside a join).  Sentence windows of the
+  aligner and the merged-pair evidence use this.
+- **Spans of one text, approximately** (`SpanSource`, `span_vectors`): sum
+  the features of the tokens inside the span, add the text's start and end
+  tokens, run the network on the sum.  The tokens next to a cut still see
+  across it and the start/end tokens are the whole text's: on the sample's
+  long sentences cut in two, median cosine 0.976 (p10 0.885) to embedding
+  the half alone; a span over the whole text is exact.  Cue cut candidates
+  and clause windows use this; `benchmarks/cues.py` judges the result.
 
 Other models (``--model``, full-attention transformers) have no such
-structure: for them ``span_vectors`` embeds each substring as its own string
+structure: for them every substring and join is embedded as its own string
 through the run's store, which is what every caller did before.
 """
 
@@ -376,11 +379,7 @@ class UseSpanEncoder:
         return ids
 
     def head(self, sums: np.ndarray, counts: np.ndarray) -> FloatMatrix:
-        """The model's embedding of texts from their :meth:`pooled` features."""
-        return self._head(sums, counts)
-
-    def _head(self, sums: np.ndarray, counts: np.ndarray) -> FloatMatrix:
-        """The network after pooling, on summed projected features of ``counts`` tokens."""
+        """The network after pooling, on summed projected features of ``counts`` tokens: the embeddings."""
         m = self._m
         counts = np.maximum(counts, 1).astype(np.float32)
         mean = sums + counts[:, None] * m.cnn_b
@@ -461,7 +460,7 @@ class UseSpanEncoder:
             distinct += len(lo)
             rows_f += len(spans)
         pooled = (
-            self._head(np.concatenate(sums), np.concatenate(counts))[np.concatenate(inverse)]
+            self.head(np.concatenate(sums), np.concatenate(counts))[np.concatenate(inverse)]
             if sums
             else np.zeros((0, self._emb_dim), dtype=np.float32)
         )

@@ -49,13 +49,8 @@ class TermRow:
     places: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "term": self.term,
-            "kind": self.kind,
-            "count": len(self.places),
-            "renderings": dict(self.renderings.most_common()),
-            "places": self.places,
-        }
+        return {"term": self.term, "kind": self.kind, "count": len(self.places),
+                "renderings": dict(self.renderings.most_common()), "places": self.places}
 
 
 def names_in(text: str) -> list[str]:
@@ -98,13 +93,8 @@ def rendering_of(name: str, zh: str, glossary: list[GlossaryEntry]) -> str:
 
 
 def _place(p: AlignedPair) -> dict[str, Any]:
-    return {
-        "section": p.section,
-        "en": [s.index for s in p.en],
-        "zh": [s.index for s in p.zh],
-        "en_text": p.en_text,
-        "zh_text": p.zh_text,
-    }
+    return {"section": p.section, "en": [s.index for s in p.en], "zh": [s.index for s in p.zh],
+            "en_text": p.en_text, "zh_text": p.zh_text}
 
 
 def term_table(alignment: Alignment, glossary: list[GlossaryEntry] | None = None) -> list[TermRow]:
@@ -145,7 +135,8 @@ def glossary_tsv(rows: list[TermRow]) -> str:
     for r in rows:
         if r.kind != "name":
             continue
-        seen = [x for x, _ in r.renderings.most_common() if x not in (UNSEEN, "(untranslated)", "(standard rendering)")]
+        seen = [x for x, _ in r.renderings.most_common() if x not in (UNSEEN, "(untranslated)",
+                                                                      "(standard rendering)")]
         others = ", ".join(f"{x} ×{n}" for x, n in r.renderings.most_common())
         lines.append(f"{r.term}\t{'|'.join(seen) or r.term}\t{len(r.places)} places; renderings: {others}")
     return "\n".join(lines) + "\n"
@@ -179,18 +170,9 @@ def inconsistent_renderings(alignment: Alignment, glossary: list[GlossaryEntry] 
         if len(renderings) > 1:
             shown = ", ".join(f"{r} ×{len(ps)}" for r, ps in renderings.items())
             for r, ps in renderings.items():
-                out += [
-                    Finding.at(
-                        p,
-                        "entity",
-                        Severity.WARNING,
-                        f"'{name}' is rendered in {len(renderings)} ways ({shown}): use one",
-                        term=name,
-                        rendering=r,
-                        group=f"renderings:{name}",
-                    )
-                    for p in ps
-                ]
+                out += [Finding.at(p, "entity", Severity.WARNING,
+                                   f"'{name}' is rendered in {len(renderings)} ways ({shown}): use one",
+                                   term=name, rendering=r, group=f"renderings:{name}") for p in ps]
     by_rendering: dict[str, dict[str, list[AlignedPair]]] = {}
     for name, renderings in by_name.items():
         for r, ps in renderings.items():
@@ -199,18 +181,9 @@ def inconsistent_renderings(alignment: Alignment, glossary: list[GlossaryEntry] 
         if len({n.lower() for n in names}) > 1:
             listed = ", ".join(f"'{n}'" for n in names)
             for name, ps in names.items():
-                out += [
-                    Finding.at(
-                        p,
-                        "entity",
-                        Severity.WARNING,
-                        f"'{r}' renders different names ({listed}): check which one it is here",
-                        term=name,
-                        rendering=r,
-                        group=f"one rendering:{r}",
-                    )
-                    for p in ps
-                ]
+                out += [Finding.at(p, "entity", Severity.WARNING, f"'{r}' renders different names ({listed}): "
+                                   "check which one it is here", term=name, rendering=r,
+                                   group=f"one rendering:{r}") for p in ps]
     return out
 
 

@@ -102,10 +102,7 @@ def run_batch(
     finally:
         result.rows = [rows[s.name] for s in specs if s.name in rows]
         result.seconds = time.perf_counter() - started
-        write_summary(
-            out_dir,
-            result.rows,
-            {"executor": executor.name, "settings": fingerprint, "seconds": round(result.seconds, 1)},
-        )
+        write_summary(out_dir, result.rows, {"executor": executor.name, "settings": fingerprint,
+                                             "seconds": round(result.seconds, 1)})
         state.close()
     return result

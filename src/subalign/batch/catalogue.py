@@ -44,22 +44,11 @@ class EpisodeSpec:
 
 
 def _missing(spec: EpisodeSpec) -> EpisodeSpec:
-    for label, path in (
-        ("transcript", spec.transcript),
-        ("Chinese file", spec.zh),
-        ("caption file", spec.captions),
-        ("media file", spec.media),
-    ):
+    for label, path in (("transcript", spec.transcript), ("Chinese file", spec.zh), ("caption file", spec.captions),
+                        ("media file", spec.media)):
         if path is not None and not path.exists():
-            return EpisodeSpec(
-                spec.name,
-                spec.transcript,
-                spec.zh,
-                spec.captions,
-                spec.media,
-                spec.duration,
-                f"{path}: no such file ({label})",
-            )
+            return EpisodeSpec(spec.name, spec.transcript, spec.zh, spec.captions, spec.media, spec.duration,
+                               f"{path}: no such file ({label})")
     return spec
 
 
@@ -93,9 +82,8 @@ def read_manifest(path: Path) -> list[EpisodeSpec]:
         if transcript is None:
             specs.append(EpisodeSpec(name, None, error=f"{path}: line {n}: no transcript"))
             continue
-        spec = EpisodeSpec(
-            name, transcript, cell("zh"), cell("captions"), cell("media"), (row.get("duration") or "").strip() or None
-        )
+        spec = EpisodeSpec(name, transcript, cell("zh"), cell("captions"), cell("media"),
+                           (row.get("duration") or "").strip() or None)
         specs.append(_missing(spec))
     return specs
 
@@ -115,7 +103,7 @@ def read_folder(folder: Path) -> list[EpisodeSpec]:
         stem = f.stem
         if suffix in TRANSCRIPT_SUFFIXES:
             m = _LANG.search(stem)
-            lang = m.group(1).lower()[:2] if m else ""
+            lang = (m.group(1).lower()[:2] if m else "")
             transcripts.setdefault(_LANG.sub("", stem) or stem, {})[lang] = f
         elif suffix in CAPTION_SUFFIXES:
             captions.setdefault(_LANG.sub("", stem) or stem, f)
@@ -131,11 +119,8 @@ def read_folder(folder: Path) -> list[EpisodeSpec]:
         else:
             have = next(iter(by_lang.values()))
             other = "zh" if "en" in by_lang else "en"
-            specs.append(
-                EpisodeSpec(
-                    name, have, None, cap, med, error=f"{have}: no {name}.{other}.md or .txt beside it to pair with"
-                )
-            )
+            specs.append(EpisodeSpec(name, have, None, cap, med,
+                                     error=f"{have}: no {name}.{other}.md or .txt beside it to pair with"))
     if not specs:
         raise InputError("holds no transcripts (NAME.md, NAME.txt, or NAME.en.* with NAME.zh.*)", folder)
     return specs

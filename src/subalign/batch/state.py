@@ -28,12 +28,8 @@ def episode_key(spec: EpisodeSpec, settings: dict[str, Any]) -> str:
     """What an episode's outputs depend on, as one hash."""
     digest = hashlib.sha256()
     digest.update(json.dumps({"version": __version__, "settings": settings}, sort_keys=True).encode())
-    for role, path in (
-        ("transcript", spec.transcript),
-        ("zh", spec.zh),
-        ("captions", spec.captions),
-        ("media", spec.media),
-    ):
+    for role, path in (("transcript", spec.transcript), ("zh", spec.zh), ("captions", spec.captions),
+                       ("media", spec.media)):
         digest.update(role.encode())
         if path is None or not path.exists():
             digest.update(b"-")

@@ -54,13 +54,8 @@ class BatchSettings:
 
 
 def _failed(spec: EpisodeSpec, error: str, code: int) -> dict[str, Any]:
-    return {
-        "name": spec.name,
-        "status": "failed",
-        "exit_code": code,
-        "error": error,
-        "transcript": str(spec.transcript) if spec.transcript else None,
-    }
+    return {"name": spec.name, "status": "failed", "exit_code": code, "error": error,
+            "transcript": str(spec.transcript) if spec.transcript else None}
 
 
 def run_one(
@@ -108,10 +103,8 @@ def run_one(
         "transcript": str(spec.transcript),
         "gate": rep["gate"],
         "timing": {k: rep["timing"][k] for k in ("source", "estimated", "sources")},
-        "counts": {
-            k: rep["counts"][k]
-            for k in ("en_sentences", "zh_sentences", "pairs", "omitted_en_sentences", "added_zh_sentences")
-        },
+        "counts": {k: rep["counts"][k] for k in ("en_sentences", "zh_sentences", "pairs", "omitted_en_sentences",
+                                                 "added_zh_sentences")},
         "findings_by_kind": rep["counts"]["findings_by_kind"],
         "hard_violations": rep["style"]["hard_violations"],
         "set_aside": rep["set_aside"]["by_reason"],

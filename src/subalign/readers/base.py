@@ -35,10 +35,8 @@ def transcript(scan: Scan, layout: str, sections: list[Section], extra: tuple[Sc
     scans = (scan, *extra)
     headings: dict[Lang, tuple[tuple[int, str], ...]] = {}
     if extra:
-        headings = {
-            Lang.EN: tuple((g, t) for g, t, _ in scan.headings),
-            Lang.ZH: tuple((g, t) for g, t, _ in extra[0].headings),
-        }
+        headings = {Lang.EN: tuple((g, t) for g, t, _ in scan.headings),
+                    Lang.ZH: tuple((g, t) for g, t, _ in extra[0].headings)}
     else:
         both = tuple((g, t) for g, t, _ in scan.headings)
         headings = {Lang.EN: both, Lang.ZH: both}

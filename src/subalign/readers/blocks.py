@@ -226,7 +226,9 @@ def markdown_blocks(text: str) -> list[Block]:
                 # Nothing a reader sees: only images, or only inline HTML.
                 kinds = {c.type for c in inline.children or []}
                 kind = "image" if "image" in kinds or "![[" in inline.content else "html"
-            blocks.append(Block(kind, rendered.strip(), a, b, line_map[0] + 1, 0, lead, all_bold, only_links))
+            blocks.append(
+                Block(kind, rendered.strip(), a, b, line_map[0] + 1, 0, lead, all_bold, only_links)
+            )
             k += 3
             continue
         elif tok.type in ("fence", "code_block") and line_map:

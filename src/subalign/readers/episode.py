@@ -71,5 +71,7 @@ class EpisodeReader:
             while label in used:
                 label += "'"
             used.add(label)
-            sections.append(Section(label, tuple(scan.paragraphs(Lang.EN, {g})), tuple(scan.paragraphs(Lang.ZH, {g}))))
+            sections.append(
+                Section(label, tuple(scan.paragraphs(Lang.EN, {g})), tuple(scan.paragraphs(Lang.ZH, {g})))
+            )
         return transcript(scan, self.name if len(sections) > 1 else "interleaved", sections)

@@ -39,22 +39,8 @@ _PLAIN_ZH = re.compile(r"^(?P<name>[\u4e00-\u9fff·•A-Za-z]{1,10})[ \t]*[:：]
 # Bracketed words that describe sound, not who speaks (captioning convention).
 _SOUND_TAGS = frozenset(
     {
-        "music",
-        "applause",
-        "laughter",
-        "laughs",
-        "laughing",
-        "inaudible",
-        "crosstalk",
-        "silence",
-        "noise",
-        "sighs",
-        "cheering",
-        "音乐",
-        "掌声",
-        "笑声",
-        "笑",
-        "听不清",
+        "music", "applause", "laughter", "laughs", "laughing", "inaudible", "crosstalk",
+        "silence", "noise", "sighs", "cheering", "音乐", "掌声", "笑声", "笑", "听不清",
     }
 )
 PLAIN_MIN_REPEATS = 2

@@ -109,10 +109,8 @@ def _join(lines: list[str], lang: Lang) -> tuple[str, list[int]]:
 
 def _cut_long_runs(text: str, anchors: list[tuple[int, float]]) -> list[tuple[str, list[tuple[int, float]]]]:
     """An English paragraph with no sentence ends for long stretches, cut at its timestamps."""
-    if (
-        not anchors
-        or len(text.split()) <= _LONG_RUN_WORDS
-        or len(re.findall(r"[.!?](?:\s|$)", text)) * 30 > len(text.split())
+    if not anchors or len(text.split()) <= _LONG_RUN_WORDS or len(re.findall(r"[.!?](?:\s|$)", text)) * 30 > len(
+        text.split()
     ):
         return [(text, anchors)]
     pieces: list[tuple[str, list[tuple[int, float]]]] = []
@@ -229,17 +227,16 @@ def scan(doc: DecodedText, side: Lang | None = None) -> Scan:
                 pending_time[lang] = anchors[-1][1]
             continue
         if line_paragraphs and timed is None:
-            pieces = [
-                (ln.strip(), [(0, times[0])] if k == 0 and times[0] is not None else [])
-                for k, ln in enumerate(lines)
-                if ln.strip()
-            ]
+            pieces = [(ln.strip(), [(0, times[0])] if k == 0 and times[0] is not None else [])
+                      for k, ln in enumerate(lines) if ln.strip()]
         elif lang is Lang.EN:
             pieces = _cut_long_runs(joined, anchors)
         else:
             pieces = [(joined, anchors)]
         for piece, own in pieces:
-            result.speech.append(Speech(lang, piece, b.start, b.end, b.line, group, speaker[lang], tuple(own)))
+            result.speech.append(
+                Speech(lang, piece, b.start, b.end, b.line, group, speaker[lang], tuple(own))
+            )
     result.url = head_links[0] if head_links else None
     if result.url:
         m = _YOUTUBE_ID.search(result.url)
