@@ -827,3 +827,71 @@ def test_a_shift_that_hides_an_untranslated_sentence_is_repaired() -> None:
     refined = refine_alignment(Alignment(filler + shifted), TokenEmbedder())
     tail = [(tuple(s.text[:3] for s in p.en), tuple(s.text[:3] for s in p.zh)) for p in refined.pairs[12:]]
     assert tail == [(("#50",), ()), (("#51",), ("#51",)), (("#52",), ("#52",))]
+
+
+@pytest.mark.parametrize("line_after_neighbour", [True, False])
+def test_a_line_stolen_from_a_neighbour_goes_back_and_the_sentence_is_left_alone(line_after_neighbour: bool) -> None:
+    """An untranslated sentence paired with one of the two lines that render its neighbour becomes a 1-0 bead."""
+    from subalign.refine import refine_alignment
+
+    from conftest import TokenEmbedder
+
+    def en(k: int, text: str) -> Sentence:
+        return Sentence(Lang.EN, k, text, "01", 0, 0, len(text))
+
+    def zh(k: int, text: str) -> Sentence:
+        return Sentence(Lang.ZH, k, text, "01", 0, 0, len(text))
+
+    filler = [pair(k, f"#{k} is what we said about it.", f"#{k}是我们说的。", 0.9) for k in range(12)]
+    # "#61 and #62" is rendered in two lines; "#60" has no Chinese and got the line "#62" (or "#61").
+    if line_after_neighbour:
+        beads = [
+            AlignedPair("01", (en(12, "#61 and #62 were both said that day."),), (zh(12, "#61是说过的，"),), 0.7),
+            AlignedPair("01", (en(13, "#60 was never translated at all, sadly."),), (zh(13, "#62也是说过的。"),), 0.1),
+        ]
+        want = [(("#61",), ("#61", "#62")), (("#60",), ())]
+    else:
+        beads = [
+            AlignedPair("01", (en(12, "#60 was never translated at all, sadly."),), (zh(12, "#61是说过的，"),), 0.1),
+            AlignedPair("01", (en(13, "#61 and #62 were both said that day."),), (zh(13, "#62也是说过的。"),), 0.7),
+        ]
+        want = [(("#60",), ()), (("#61",), ("#61", "#62"))]
+    refined = refine_alignment(Alignment(filler + beads), TokenEmbedder())
+    tail = [(tuple(s.text[:3] for s in p.en), tuple(s.text[:3] for s in p.zh)) for p in refined.pairs[12:]]
+    assert tail == want
+    assert refined.pairs[12 if line_after_neighbour else 13].score == pytest.approx(1.0, abs=1e-5)
+
+
+def test_a_weak_pair_whose_line_renders_its_own_sentence_is_kept() -> None:
+    """A low score alone moves nothing: the line must render the neighbour better than its own sentence."""
+    from subalign.refine import refine_alignment
+
+    from conftest import TokenEmbedder
+
+    filler = [pair(k, f"#{k} is what we said about it.", f"#{k}是我们说的。", 0.9) for k in range(12)]
+    beads = [
+        pair(12, "#61 and #62 were both said that day.", "#61是说过的，", 0.7),
+        pair(13, "#80 was put rather freely in Chinese.", "#80说得相当随意。", 0.1),
+    ]
+    refined = refine_alignment(Alignment(filler + beads), TokenEmbedder())
+    assert [p.kind for p in refined.pairs[12:]] == ["1-1", "1-1"]
+
+
+def test_two_untranslated_sentences_in_a_row_are_both_left_alone() -> None:
+    """The second repair needs the first: the line passes the sentence the first one left alone."""
+    from subalign.refine import refine_alignment
+
+    from conftest import TokenEmbedder
+
+    filler = [pair(k, f"#{k} is what we said about it.", f"#{k}是我们说的。", 0.9) for k in range(20)]
+    beads = [
+        pair(20, "#60 was never translated at all, sadly.", "#62是说过的，", 0.05),
+        pair(21, "#61 was not translated either, sadly.", "#63也说过，", 0.05),
+        pair(22, "#62 and #63 and #64 were all said that day.", "#64也是说过的。", 0.577),
+    ]
+    refined = refine_alignment(Alignment(filler + beads), TokenEmbedder())
+    assert [(tuple(s.index for s in p.en), tuple(s.index for s in p.zh)) for p in refined.pairs[20:]] == [
+        ((20,), ()),
+        ((21,), ()),
+        ((22,), (20, 21, 22)),
+    ]
