@@ -115,3 +115,57 @@ def test_pooled_rows_survive_the_disk_cache(tmp_path: Path) -> None:
     np.testing.assert_allclose(second.encode(EN), vecs, atol=1e-6)
     assert second.hits == len(EN) and second.misses == 0
     np.testing.assert_allclose(concatenations(second, EN, " ", {2: [0, 1, 2]})[2], windows, atol=1e-6)
+
+
+@pytest.mark.slow
+def test_long_sentences_keep_their_token_features_for_the_cue_builder(store: CachedEmbedder) -> None:
+    """Pooling a long sentence keeps its token features; reading them back equals a second pass bit for bit."""
+    from subalign.spans import _use_span_encoder
+
+    encoder = _use_span_encoder(store)
+    assert encoder is not None
+    long = [t for t in EN + ZH if len(encoder.inner_tokens(t)) >= encoder.KEEP_MIN_TOKENS]
+    short = [t for t in EN + ZH if t not in long]
+    assert long and short
+    encoder.pooled([*EN, *ZH])
+    assert all(t in encoder._kept for t in long) and not any(t in encoder._kept for t in short)
+    kept = encoder.features(long)  # read back, and forgotten
+    assert not any(t in encoder._kept for t in long)
+    fresh = encoder.features(long)  # a second pass over the text
+    for a, b in zip(kept, fresh, strict=True):
+        assert a is not None and b is not None
+        np.testing.assert_array_equal(a.cumulative, b.cumulative)
+        np.testing.assert_array_equal(a.ends, b.ends)
+        np.testing.assert_array_equal(a.mids, b.mids)
+
+
+@pytest.mark.slow
+def test_kept_token_features_stay_within_their_budget(store: CachedEmbedder, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The oldest kept texts are dropped first once the budget is spent."""
+    from subalign.spans import _use_span_encoder
+
+    encoder = _use_span_encoder(store)
+    assert encoder is not None
+    encoder._kept.clear()
+    encoder._kept_tokens = 0
+    first, second = EN[2], EN[6]
+    budget = len(encoder.inner_tokens(second)) + 2 + 1  # room for the second text only
+    monkeypatch.setattr(encoder, "KEPT_TOKENS", budget)
+    encoder.pooled([first])
+    encoder.pooled([second])
+    assert list(encoder._kept) == [second]
+    assert encoder._kept_tokens <= budget
+
+
+@pytest.mark.slow
+def test_token_features_of_chosen_rows_equal_the_full_pass(store: CachedEmbedder) -> None:
+    """The joint zones run the n-gram layers on the rows they read only: the same numbers, bit for bit."""
+    from subalign.spans import _use_span_encoder
+
+    encoder = _use_span_encoder(store)
+    assert encoder is not None
+    groups = [[1, *encoder.inner_tokens(t), 2] for t in EN + ZH]
+    full, starts = encoder._token_features(groups)
+    rows = np.concatenate([np.arange(s + 1, s + min(5, len(g) - 1)) for s, g in zip(starts, groups, strict=True)])
+    part, _ = encoder._token_features(groups, rows)
+    np.testing.assert_array_equal(part[rows], full[rows])

@@ -13,6 +13,7 @@ ffsubsync's quality gate does: an empty list means trust.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -913,17 +914,25 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> list[str]:
     only words in ``known`` (lower-case names seen mid-sentence elsewhere in
     the document).
     """
+    return list(_entities(text, known))
+
+
+@functools.lru_cache(maxsize=8192)
+def _entities(text: str, known: frozenset[str]) -> tuple[str, ...]:
+    # Checks ask for the same pair's names several times (with and without ``known``).
     out = []
     for m in _LATIN_TOKEN.finditer(text):
         tok = m.group(0).rstrip(".'")
         if tok in _NOT_NAMES:
             continue
-        before = text[: m.start()].rstrip()
-        sentence_start = not before or before[-1] in '.!?"“:'
+        j = m.start() - 1
+        while j >= 0 and text[j].isspace():
+            j -= 1
+        sentence_start = j < 0 or text[j] in '.!?"“:'
         mixed = any(c.isdigit() for c in tok) or (sum(c.isupper() for c in tok) >= 2)
         if mixed or (tok[:1].isupper() and (not sentence_start or tok.lower() in known)):
             out.append(tok)
-    return out
+    return tuple(out)
 
 
 def check_numbers(alignment: Alignment) -> list[Finding]:

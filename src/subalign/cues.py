@@ -414,11 +414,9 @@ def _rebalance(pieces: list[Piece], duration: float, profile: StyleProfile, sour
             (p for p in zh_allowed_breaks(joint) if p != here),
             key=lambda p: (abs(p - here), p),
         )[:_REBALANCE_CANDIDATES]
-        weights = _weights(out)
-        da, db = duration * weights[k], duration * weights[k + 1]
-        cands = [here] + [p for p in cands if fits(a.en, joint[:p], da, profile) and fits(b.en, joint[p:], db, profile)]
-        if len(cands) == 1:
+        if not cands:
             continue
+        cands = [here, *cands]
         english = f"{a.en} {b.en}"
         en_rows, zh_rows = source.vectors(
             [
@@ -431,10 +429,16 @@ def _rebalance(pieces: list[Piece], duration: float, profile: StyleProfile, sour
             float(ea @ za + eb @ zb) - _CROSS_WEIGHT * float(ea @ zb + eb @ za)
             for za, zb in zip(zh_rows[0::2], zh_rows[1::2], strict=True)
         ]
-        best = max(range(len(cands)), key=scores.__getitem__)
-        if best != 0 and scores[best] > scores[0] + _REBALANCE_MARGIN:
+        # The best-scoring cut that still fits both pieces (checked in that order: most fit).
+        weights = _weights(out)
+        da, db = duration * weights[k], duration * weights[k + 1]
+        for best in sorted(range(1, len(cands)), key=lambda i: -scores[i]):
+            if scores[best] <= scores[0] + _REBALANCE_MARGIN:
+                break
             p = cands[best]
-            out[k], out[k + 1] = Piece(a.en, joint[:p]), Piece(b.en, joint[p:])
+            if fits(a.en, joint[:p], da, profile) and fits(b.en, joint[p:], db, profile):
+                out[k], out[k + 1] = Piece(a.en, joint[:p]), Piece(b.en, joint[p:])
+                break
     return out
 
 

