@@ -147,6 +147,9 @@ def test_cue_cuts_follow_the_line_break_rules(text: str) -> None:
     )
 )
 @example([(1, 0.25, 1.0), (1, 2.0, 0.0)])  # minimum duration, then chaining, held it 0.9 s after speech
+# A short cue borrowed from the cue before it although the gap after it had the time; chaining then
+# closed that gap too, and the cue came in 0.17 s before its speech.
+@example([(1, 1.0, 1.0), (1, 0.5, 0.5625), (1, 1.0, 0.0)])
 def test_cues_land_on_the_speech(spans: list[tuple[int, float, float]]) -> None:
     """In on speech onset, out at most 0.5 s after speech ends.
 

@@ -567,6 +567,9 @@ def _drafts(timed: Sequence[TimedPair], profile: StyleProfile, embedder: Embedde
             pe += len(p.en) + 1
             pz += len(p.zh)
             drafts.append(_Draft(a, b, p.en, p.zh, tp.pair.section, tp.estimated, en_ids, zh_ids, speaker))
+    if source is not None:
+        source.forget()
+        source.forget_kept()
     return drafts
 
 
@@ -688,10 +691,11 @@ def _fix_times(drafts: list[_Draft], profile: StyleProfile) -> None:
     for i, d in enumerate(drafts):
         if d.duration >= low - 1e-9:
             continue
-        if i + 1 < n:  # take from the next cue's start
+        if i + 1 < n:  # take the gap after it, then from the next cue's start
             nxt = drafts[i + 1]
+            free = max(0.0, nxt.start - gap - d.end)
             spare = max(0.0, nxt.duration - low)
-            take = min(low - d.duration, spare)
+            take = min(low - d.duration, free + spare)
             d.end = snap(d.end + take)
             nxt.start = max(nxt.start, snap(d.end + gap)) if take > 0 else nxt.start
         else:  # the last cue may run on after the speech

@@ -106,6 +106,11 @@ class SpanSource:
         """Drop every prepared text's features."""
         self._features.clear()
 
+    def forget_kept(self) -> None:
+        """Drop the token features the model kept from pooling sentences (see `UseSpanEncoder.KEEP_MIN_TOKENS`)."""
+        if self._encoder is not None:
+            self._encoder.forget_kept()
+
     def vectors(self, requests: Sequence[tuple[str, Sequence[Span]]]) -> list[FloatMatrix]:
         """One L2-normalised row per span of each request (``text[a:b]``, trimmed)."""
         if self._encoder is None:
@@ -163,10 +168,16 @@ class _TextFeatures:
 
 
 def _text_features(mids: np.ndarray, own: np.ndarray) -> _TextFeatures:
-    """A text's span features from its tokens' projected features (start and end tokens included)."""
-    cumulative = np.zeros((len(own) - 1, own.shape[1]), dtype=np.float32)
-    np.cumsum(own[1:-1], axis=0, out=cumulative[1:])
-    return _TextFeatures(mids, cumulative, own[0] + own[-1])
+    """A text's span features from its tokens' projected features (start and end tokens included).
+
+    The features are read at half precision (as `UseSpanEncoder` keeps them),
+    whether kept or computed now, so both give the same spans bit for bit;
+    sums are taken at single precision.
+    """
+    half = own.astype(np.float16, copy=False)
+    cumulative = np.zeros((len(half) - 1, half.shape[1]), dtype=np.float32)
+    np.cumsum(half[1:-1], axis=0, dtype=np.float32, out=cumulative[1:])
+    return _TextFeatures(mids, cumulative, half[0].astype(np.float32) + half[-1].astype(np.float32))
 
 
 class UseSpanEncoder:
@@ -190,8 +201,9 @@ class UseSpanEncoder:
     #: network over the sentence a second time.  On the sample, 643 of the 666 texts it
     #: prepares are sentences this long.
     KEEP_MIN_TOKENS = 16
-    #: Kept tokens at most (2 KB each), the oldest dropped first.
-    KEPT_TOKENS = 50_000
+    #: Kept tokens at most (1 KB each, at half precision), the oldest dropped first: a
+    #: 5.6-hour episode keeps about 250,000.  The cue builder drops what is left when done.
+    KEPT_TOKENS = 300_000
 
     def __init__(self, tokenizer: Any, backend: Any) -> None:
         self._tok = tokenizer
@@ -390,12 +402,17 @@ class UseSpanEncoder:
         at = 0
         for g in long:
             n = len(groups[g])
-            self._kept[texts[g]] = (groups[g], projected[at : at + n])
+            self._kept[texts[g]] = (groups[g], projected[at : at + n].astype(np.float16))
             self._kept_tokens += n
             at += n
         while self._kept_tokens > self.KEPT_TOKENS:
             _, (ids, _) = self._kept.popitem(last=False)
             self._kept_tokens -= len(ids)
+
+    def forget_kept(self) -> None:
+        """Drop every kept text's token features (the cue builder, their reader, is done)."""
+        self._kept.clear()
+        self._kept_tokens = 0
 
     def _take_kept(self, text: str, ids: list[int]) -> np.ndarray | None:
         """The kept projected features of ``text`` if its tokens are ``ids`` (then forgotten here)."""
