@@ -704,6 +704,20 @@ def test_glossary_lookups() -> None:
     assert not stands_for("LLM", "models are big")
 
 
+@pytest.mark.parametrize(("glued_end", "severity"), [("#30也说了", "info"), ("#32也说了", "warning")])
+def test_unaligned_sentence_rendered_at_the_unpunctuated_end_of_the_line_before(glued_end: str, severity: str) -> None:
+    """Lines run together with no punctuation: the characters at the boundary are read, not only its clauses."""
+    from subalign.checks import check_omissions
+
+    from conftest import TokenEmbedder
+
+    filler = [pair(k, f"#{k} is what we said.", f"#{k}。", 0.7 + 0.02 * (k % 5)) for k in range(20)]
+    before = pair(29, "#29 is what we said before it.", f"这是#29说的话而且{glued_end}", 0.6)
+    alone = pair(30, "#30 this has no Chinese of its own.", "")
+    found = check_omissions(Alignment([*filler, before, alone]), TokenEmbedder())
+    assert [(f.en, str(f.severity)) for f in found] == [((30,), severity)]
+
+
 @pytest.mark.parametrize(("next_chinese", "severity"), [("#30 开头，#31。", "info"), ("#32 开头，#31。", "warning")])
 def test_unaligned_sentence_rendered_at_the_start_of_the_next_line(next_chinese: str, severity: str) -> None:
     """The translator opened the next line with it: information, not an omission to fix."""

