@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -45,10 +46,19 @@ print(len(sentences))
 
 
 def timed(args: list[str], cache: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
+    return timed_cpu(args, cache)[0::2]  # type: ignore[return-value]
+
+
+def timed_cpu(args: list[str], cache: Path) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+    """Wall seconds, CPU seconds (user + system of the child) and the finished process."""
     env = {**ENV, "SUBALIGN_CACHE_DIR": str(cache)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     done = subprocess.run(args, capture_output=True, text=True, env=env, check=False)
-    return time.perf_counter() - t0, done
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, done
 
 
 def main() -> int:
@@ -63,21 +73,27 @@ def main() -> int:
         # moment of the machine weighs on both; the ratio of the medians is the figure.
         floors: list[float] = []
         runs: list[float] = []
+        floors_cpu: list[float] = []
+        runs_cpu: list[float] = []
         for k in range(args.repeats):
-            floor, done = timed([py, "-c", FLOOR, str(SAMPLE)], tmp / f"c0-{k}")
+            floor, floor_cpu, done = timed_cpu([py, "-c", FLOOR, str(SAMPLE)], tmp / f"c0-{k}")
             n_sentences = done.stdout.strip()
-            run, done = timed([py, "-m", "subalign", "run", str(SAMPLE), "--duration", "44:10",
-                               "-o", str(tmp / f"o1-{k}")], tmp / f"c1-{k}")
+            run, run_cpu, done = timed_cpu([py, "-m", "subalign", "run", str(SAMPLE), "--duration", "44:10",
+                                            "-o", str(tmp / f"o1-{k}")], tmp / f"c1-{k}")
             assert done.returncode in (0, 1), done.stderr
             floors.append(floor)
             runs.append(run)
-            print(f"  round {k + 1}: floor {floor:.1f} s, sample {run:.1f} s = {run / floor:.2f}x")
+            floors_cpu.append(floor_cpu)
+            runs_cpu.append(run_cpu)
+            print(f"  round {k + 1}: floor {floor:.1f} s, sample {run:.1f} s = {run / floor:.2f}x wall; "
+                  f"CPU {floor_cpu:.1f} s, {run_cpu:.1f} s = {run_cpu / floor_cpu:.2f}x")
         floor, run = statistics.median(floors), statistics.median(runs)
+        cpu_ratio = statistics.median(runs_cpu) / statistics.median(floors_cpu)
         ratios = [r / f for r, f in zip(runs, floors, strict=True)]
         print(f"floor: load USE + embed the sample's {n_sentences} sentences once, one call: {floor:.1f} s "
               f"(median of {args.repeats})")
         print(f"sample, text to subtitles, cold cache: {run:.1f} s = {run / floor:.2f}x the floor (target <= 3x; "
-              f"rounds {min(ratios):.2f}x-{max(ratios):.2f}x)")
+              f"rounds {min(ratios):.2f}x-{max(ratios):.2f}x); CPU time {cpu_ratio:.2f}x")
         # Four episodes: the sample's sections.
         from subalign.readers import read_transcript
 
@@ -115,6 +131,7 @@ def main() -> int:
         )
         print(f"ray --jobs 2: {ray_t:.1f} s, start-up {startup}; outputs byte-identical to local: {same}")
         print(json.dumps({"floor_s": round(floor, 2), "sample_s": round(run, 2), "ratio": round(run / floor, 2),
+                          "cpu_ratio": round(cpu_ratio, 2),
                           "sequential_s": round(seq, 2), "batch_s": round(bat, 2), "batch_ratio": round(bat / seq, 3),
                           "ray_s": round(ray_t, 2), "ray_identical": same}))
     return 0
