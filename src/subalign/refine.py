@@ -208,7 +208,7 @@ _ALONE_SIDES = (True,)
 
 @dataclass(frozen=True)
 class _Steal:
-    """A weak pair (``at``) whose ``line`` joins the bead ``into``; ``alone`` is left unaligned."""
+    """A weak pair (``at``) whose line joins the bead ``into`` (giving ``merged``); ``alone`` is left unaligned."""
 
     gain: float
     at: int
@@ -230,9 +230,10 @@ def repair_stolen_lines(
     already left alone) when all of these hold: the line matches the
     neighbour's sentence better than its own; the sentence left alone
     matches neither the line nor the neighbour's sentences on the line's
-    side as well as the low pairs do; the neighbour's bead matches better by `STOLEN_NEIGHBOUR_MARGIN`;
-    and the repair buys at least `STOLEN_MARGIN`, the neighbour's gain plus
-    how far the weak pair lies below the low pairs.  Only English is left
+    side as well as the low pairs do; the neighbour's bead matches better
+    by `STOLEN_NEIGHBOUR_MARGIN`; and the repair buys at least
+    `STOLEN_MARGIN`, the neighbour's gain plus how far the weak pair lies
+    below the low pairs.  Only English is left
     alone (`_ALONE_SIDES`); short fragments never are (as in
     `refine_merged`).  Up to `STOLEN_ROUNDS` passes: two untranslated
     sentences in a row are repaired one after the other.
