@@ -569,7 +569,6 @@ def _drafts(timed: Sequence[TimedPair], profile: StyleProfile, embedder: Embedde
             drafts.append(_Draft(a, b, p.en, p.zh, tp.pair.section, tp.estimated, en_ids, zh_ids, speaker))
     if source is not None:
         source.forget()
-        source.forget_kept()
     return drafts
 
 

@@ -198,45 +198,43 @@ STOLEN_MARGIN = 0.15
 STOLEN_NEIGHBOUR_MARGIN = 0.05
 #: Passes at most: a repair can make the next one possible (two untranslated sentences in a row).
 STOLEN_ROUNDS = 3
-#: Most sentences one side of a bead may hold after taking a line (the aligner's ``max_side``).
+#: Most Chinese sentences a bead may hold after taking a line (the aligner's ``max_side``).
 _MAX_SIDE = 4
-# Whether the sentence left alone may be English (True) or Chinese (False).  Only English: on the
-# development halves every Chinese line the repair left alone was a fragment of a real rendering
-# (Bible 7 of 7 with no Chinese added, TED 5 of 5), as Chinese splits a sentence into more lines.
-_ALONE_SIDES = (True,)
 
 
 @dataclass(frozen=True)
 class _Steal:
-    """A weak pair (``at``) whose line joins the bead ``into`` (giving ``merged``); ``alone`` is left unaligned."""
+    """A weak pair (``at``) whose Chinese joins the bead ``into`` (giving ``merged``); its English is left alone."""
 
     gain: float
     at: int
     into: int
-    alone: Sentence
     merged: AlignedPair
 
 
 def repair_stolen_lines(
     alignment: Alignment, embedder: Embedder, thresholds: CheckThresholds | None = None
 ) -> Alignment:
-    """Weak pairs whose line belongs to the next bead or the one before: the other sentence left alone.
+    """Weak pairs whose Chinese line belongs to the next bead or the one before: the English left alone.
 
     When a sentence has no rendering and its neighbour is rendered in two
     lines, the search may pair the sentence with one of those lines (a pair
     that scores near unrelated text) rather than leave it alone.  For a 1-1
     pair scoring below the document's low pairs, the line is joined to the
-    neighbouring bead on its side (past sentences of the other language
-    already left alone) when all of these hold: the line matches the
-    neighbour's sentence better than its own; the sentence left alone
-    matches neither the line nor the neighbour's sentences on the line's
-    side as well as the low pairs do; the neighbour's bead matches better
-    by `STOLEN_NEIGHBOUR_MARGIN`; and the repair buys at least
-    `STOLEN_MARGIN`, the neighbour's gain plus how far the weak pair lies
-    below the low pairs.  Only English is left
-    alone (`_ALONE_SIDES`); short fragments never are (as in
-    `refine_merged`).  Up to `STOLEN_ROUNDS` passes: two untranslated
-    sentences in a row are repaired one after the other.
+    neighbouring bead on its side (past English sentences already left
+    alone) when all of these hold: the line matches the neighbour's English
+    better than its own; the English left alone matches neither the line
+    nor the neighbour's Chinese as well as the low pairs do; the
+    neighbour's bead matches better by `STOLEN_NEIGHBOUR_MARGIN`; and the
+    repair buys at least `STOLEN_MARGIN`, the neighbour's gain plus how far
+    the weak pair lies below the low pairs.  Short fragments are never left
+    alone (as in `refine_merged`).  Up to `STOLEN_ROUNDS` passes: two
+    untranslated sentences in a row are repaired one after the other.
+
+    Only English is left alone: on the development halves every Chinese line
+    the same rule left alone was a fragment of a real rendering (Bible 7 of
+    7 with no Chinese added, TED 5 of 5), as Chinese splits a sentence into
+    more lines.
     """
     from .checks import _low_score
 
@@ -252,15 +250,15 @@ def repair_stolen_lines(
     return alignment
 
 
-def _neighbour(pairs: Sequence[AlignedPair], k: int, step: int, en_alone: bool) -> int | None:
-    """The bead next to ``k`` (``step`` -1 or +1) a line may join, past sentences of the alone side left alone."""
+def _neighbour(pairs: Sequence[AlignedPair], k: int, step: int) -> int | None:
+    """The bead next to ``k`` (``step`` -1 or +1) a Chinese line may join, past English left alone."""
     n = k + step
     while 0 <= n < len(pairs) and pairs[n].section == pairs[k].section:
         q = pairs[n]
         if q.en and q.zh and q.score is not None:
             return n
-        if not (q.en if en_alone else q.zh) or (q.zh if en_alone else q.en):
-            return None  # a sentence of the line's own side left alone: the line cannot pass it
+        if q.zh:
+            return None  # Chinese left alone: the line cannot pass it
         n += step
     return None
 
@@ -270,35 +268,24 @@ def _steal_round(alignment: Alignment, embedder: Embedder, low: float, th: Check
     from .checks import _encode_joined
 
     pairs = list(alignment.pairs)
-    candidates: list[tuple[int, int, bool, AlignedPair]] = []  # (weak pair, neighbour, English alone, merged)
+    candidates: list[tuple[int, int, AlignedPair]] = []  # (weak pair, neighbour, neighbour with the line)
     for k, p in enumerate(pairs):
         if not (len(p.en) == 1 and len(p.zh) == 1 and p.score is not None and p.score < low):
             continue
-        for en_alone in _ALONE_SIDES:
-            for step in (-1, 1):
-                n = _neighbour(pairs, k, step, en_alone)
-                if n is None:
-                    continue
-                q = pairs[n]
-                alone = p.en[0] if en_alone else p.zh[0]
-                if _short(alone, th):
-                    continue
-                side = q.zh if en_alone else q.en
-                if len(side) >= _MAX_SIDE:
-                    continue
-                line = p.zh if en_alone else p.en
-                joined = (*side, *line) if n < k else (*line, *side)
-                merged = (
-                    AlignedPair(q.section, q.en, joined, None)
-                    if en_alone
-                    else AlignedPair(q.section, joined, q.zh, None)
-                )
-                candidates.append((k, n, en_alone, merged))
+        if _short(p.en[0], th):
+            continue
+        for step in (-1, 1):
+            n = _neighbour(pairs, k, step)
+            if n is None or len(pairs[n].zh) >= _MAX_SIDE:
+                continue
+            q = pairs[n]
+            joined = (*q.zh, *p.zh) if n < k else (*p.zh, *q.zh)
+            candidates.append((k, n, AlignedPair(q.section, q.en, joined, None)))
     if not candidates:
         return alignment
-    singles = sorted({s.text for k, n, _, _ in candidates for q in (pairs[k], pairs[n]) for s in (*q.en, *q.zh)})
+    singles = sorted({s.text for k, n, _ in candidates for q in (pairs[k], pairs[n]) for s in (*q.en, *q.zh)})
     joins: dict[str, tuple[Sentence, ...]] = {}
-    for _, n, _, m in candidates:
+    for _, n, m in candidates:
         for q in (m, pairs[n]):
             joins.setdefault(q.en_text, q.en)
             joins.setdefault(q.zh_text, q.zh)
@@ -310,43 +297,27 @@ def _steal_round(alignment: Alignment, embedder: Embedder, low: float, th: Check
         return float(vecs[row[a]] @ vecs[row[b]])
 
     steals: list[_Steal] = []
-    for k, n, en_alone, m in candidates:
+    for k, n, m in candidates:
         p, q = pairs[k], pairs[n]
-        alone = p.en[0] if en_alone else p.zh[0]
-        others = (*p.zh, *q.zh) if en_alone else (*p.en, *q.en)
-        if max(cos(alone.text, o.text) for o in others) >= low:
+        alone, line = p.en[0].text, p.zh[0].text
+        if max(cos(alone, z.text) for z in (*p.zh, *q.zh)) >= low:
             continue
-        line = p.zh[0] if en_alone else p.en[0]
-        theirs = q.en_text if en_alone else q.zh_text
-        if cos(line.text, theirs) <= cos(line.text, alone.text):
-            continue  # the line renders its own pair's sentence more than the neighbour's
+        if cos(line, q.en_text) <= cos(line, alone):
+            continue  # the line renders its own pair's English more than the neighbour's
         merged_score = cos(m.en_text, m.zh_text)
         # What the repair buys: the neighbour's better match, and a weak pair traded for a
         # sentence alone (worth what the document's low pairs are).
         gain = merged_score - (q.score or 0.0) + low - (p.score or 0.0)
         if merged_score >= (q.score or 0.0) + STOLEN_NEIGHBOUR_MARGIN and gain >= STOLEN_MARGIN:
-            steals.append(_Steal(gain, k, n, alone, AlignedPair(m.section, m.en, m.zh, merged_score)))
+            steals.append(_Steal(gain, k, n, AlignedPair(m.section, m.en, m.zh, merged_score)))
     # The strongest evidence first; a pair takes part in one repair at most.
-    taken: set[int] = set()
-    chosen: dict[int, _Steal] = {}
+    replaced: dict[int, AlignedPair] = {}
     for st in sorted(steals, key=lambda x: -x.gain):
-        if st.at in taken or st.into in taken:
+        if st.at in replaced or st.into in replaced:
             continue
-        taken |= {st.at, st.into}
-        chosen[st.at] = st
-    if not chosen:
-        return alignment
-    replaced: dict[int, list[AlignedPair]] = {}
-    for st in chosen.values():
         p = pairs[st.at]
-        alone_pair = (
-            AlignedPair(p.section, (st.alone,), (), None)
-            if st.alone.lang is Lang.EN
-            else AlignedPair(p.section, (), (st.alone,), None)
-        )
-        replaced[st.at] = [alone_pair]
-        replaced[st.into] = [st.merged]
-    out: list[AlignedPair] = []
-    for k, p in enumerate(pairs):
-        out += replaced.get(k, [p])
-    return Alignment(out, alignment.fragments)
+        replaced[st.at] = AlignedPair(p.section, p.en, (), None)
+        replaced[st.into] = st.merged
+    if not replaced:
+        return alignment
+    return Alignment([replaced.get(k, p) for k, p in enumerate(pairs)], alignment.fragments)

@@ -107,11 +107,6 @@ class SpanSource:
         """Drop every prepared text's features."""
         self._features.clear()
 
-    def forget_kept(self) -> None:
-        """Drop the token features the model kept from pooling sentences (see `UseSpanEncoder.KEEP_MIN_TOKENS`)."""
-        if self._encoder is not None:
-            self._encoder.forget_kept()
-
     def vectors(self, requests: Sequence[tuple[str, Sequence[Span]]]) -> list[FloatMatrix]:
         """One L2-normalised row per span of each request (``text[a:b]``, trimmed)."""
         if self._encoder is None:
@@ -222,7 +217,7 @@ class UseSpanEncoder:
     #: prepares are sentences this long.
     KEEP_MIN_TOKENS = 16
     #: Kept tokens at most (1 KB each, at half precision), the oldest dropped first: a
-    #: 5.6-hour episode keeps about 250,000.  The cue builder drops what is left when done.
+    #: 5.6-hour episode keeps about 250,000.  What is left is dropped at the end of the run.
     KEPT_TOKENS = 300_000
 
     def __init__(self, tokenizer: Any, backend: Any) -> None:
@@ -434,7 +429,7 @@ class UseSpanEncoder:
             self._kept_tokens -= len(ids)
 
     def forget_kept(self) -> None:
-        """Drop every kept text's token features (the cue builder, their reader, is done)."""
+        """Drop every kept text's token features."""
         self._kept.clear()
         self._kept_tokens = 0
 
@@ -551,10 +546,10 @@ class UseSpanEncoder:
     def pool(self, located: Sequence[tuple[_TextFeatures | None, str, list[Span]]]) -> list[FloatMatrix]:
         """Span vectors from prepared features; spans of an unmappable text are embedded as strings."""
         strings: list[str] = []
-        wanted: list[tuple[_TextFeatures, list[tuple[int, int]]]] = []
-        # Token spans not computed before, each once: cut positions inside one token give the same span.
-        todo: dict[tuple[int, int, int], int] = {}  # (text, first token, stop token) -> row
-        owners: list[_TextFeatures] = []
+        keys: list[list[tuple[int, int]]] = []  # per text with features: its spans in tokens
+        # Token spans not computed before, each once (cut positions inside one token give the same
+        # span; two requests may read one prepared text): (text's features, first, stop token).
+        todo: dict[tuple[int, int, int], _TextFeatures] = {}
         for feats, text, spans in located:
             if feats is None:
                 strings += [text[a:b] for a, b in spans]
@@ -563,29 +558,25 @@ class UseSpanEncoder:
             # A token belongs to the span holding its middle character.
             lo = np.searchsorted(feats.mids, bounds[:, 0], side="left")
             hi = np.maximum(np.searchsorted(feats.mids, bounds[:, 1], side="left"), lo)
-            keys = list(zip(lo.tolist(), hi.tolist(), strict=True))
-            wanted.append((feats, keys))
-            owner = len(owners)
-            owners.append(feats)
-            for key in keys:
-                if key not in feats.done:
-                    todo.setdefault((owner, *key), len(todo))
+            keys.append(list(zip(lo.tolist(), hi.tolist(), strict=True)))
+            for a, b in keys[-1]:
+                if (a, b) not in feats.done:
+                    todo.setdefault((id(feats), a, b), feats)
         if todo:
-            sums = np.stack([owners[o].cumulative[b] - owners[o].cumulative[a] + owners[o].ends for o, a, b in todo])
+            sums = np.stack([f.cumulative[b] - f.cumulative[a] + f.ends for (_, a, b), f in todo.items()])
             counts = np.array([b - a + 2 for _, a, b in todo])
-            for (o, a, b), row in zip(todo, self.head(sums, counts), strict=True):
-                owners[o].done[(a, b)] = row
+            for ((_, a, b), f), row in zip(todo.items(), self.head(sums, counts), strict=True):
+                f.done[(a, b)] = row
         embedded = _normalise(self._m.encode(strings)) if strings else np.zeros((0, self._emb_dim), dtype=np.float32)
         out: list[FloatMatrix] = []
-        from_features = iter(wanted)
+        of_features = iter(keys)
         at = 0
         for feats, _, spans in located:
             if feats is None:
                 out.append(embedded[at : at + len(spans)])
                 at += len(spans)
                 continue
-            owner_feats, keys = next(from_features)
-            rows = [owner_feats.done[k] for k in keys]
+            rows = [feats.done[k] for k in next(of_features)]
             out.append(np.stack(rows) if rows else np.zeros((0, self._emb_dim), dtype=np.float32))
         return out
 
