@@ -187,3 +187,35 @@ def test_rebalance_moves_the_chinese_cut_to_its_english() -> None:
     assert [p.en for p in out] == [p.en for p in pieces]
     # Already right: left alone.
     assert _rebalance(out, 8.0, NETFLIX, SpanSource(TokenEmbedder())) == out
+
+
+@pytest.mark.slow
+def test_cutting_pairs_side_by_side_equals_cutting_each_alone() -> None:
+    """The cue builder searches the cuts of a block's pairs together (one model pass for all): same pieces."""
+    from subalign.cues import split_pair_steps
+    from subalign.embed import make_embedder
+    from subalign.spans import SpanSource, gather, run_steps
+
+    model = make_embedder(cache=False)
+    texts = [
+        (
+            "And then staying for a minute in the self-driving space, I think people think that Waymo is ahead "
+            "of Tesla, but personally I think Tesla is ahead of Waymo, and I know it doesn't look like that.",
+            "在自动驾驶领域，大多数人认为 Waymo 领先于 Tesla，但从我个人的判断来看，Tesla 其实走在了 Waymo 的前面，"
+            "我知道表面上看起来并非如此。",
+            9.0,
+        ),
+        (
+            "I was at Tesla for five years, I led the computer vision team of Autopilot, and before that I was "
+            "a founding member of OpenAI, where we trained some of the first agents on games.",
+            "我在特斯拉待了五年，领导 Autopilot 的计算机视觉团队；在那之前，我是 OpenAI 的创始成员之一，"
+            "我们在那里训练了最早一批玩游戏的智能体。",
+            7.5,
+        ),
+        ("Yeah.", "是的。", 1.0),
+    ]
+    alone = [split_pair(en, zh, d, NETFLIX, SpanSource(model)) for en, zh, d in texts]
+    source = SpanSource(model)
+    together = run_steps(gather([split_pair_steps(en, zh, d, NETFLIX, True) for en, zh, d in texts]), source)
+    assert together == alone
+    assert all(len(p) >= 2 for p in alone[:2])

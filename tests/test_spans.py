@@ -175,3 +175,47 @@ def test_token_features_of_chosen_rows_equal_the_full_pass(store: CachedEmbedder
     rows = np.concatenate([np.arange(s + 1, s + min(5, len(g) - 1)) for s, g in zip(starts, groups, strict=True)])
     part, _ = encoder._token_features(groups, rows)
     np.testing.assert_array_equal(part[rows], full[rows])
+
+
+@pytest.mark.slow
+def test_the_head_gives_a_row_the_same_embedding_in_any_batch(store: CachedEmbedder) -> None:
+    """Batching requests (`gather`) must not move a result: one row at a time equals all rows at once, bit for bit."""
+    from subalign.spans import _use_span_encoder
+
+    encoder = _use_span_encoder(store)
+    assert encoder is not None
+    rows = encoder.pooled(EN + ZH)
+    sums, counts = rows[:, :512], rows[:, -1]
+    together = encoder.head(sums, counts)
+    for k in range(len(rows)):
+        np.testing.assert_array_equal(encoder.head(sums[k : k + 1], counts[k : k + 1])[0], together[k])
+    np.testing.assert_array_equal(encoder.head(sums[3:6], counts[3:6]), together[3:6])
+
+
+def test_gather_runs_computations_side_by_side_and_answers_each_its_own() -> None:
+    """Two computations share each round of requests; each gets the answers to its own, in order."""
+    from subalign.spans import SpanSteps, gather, run_steps
+
+    asked: list[list[str]] = []
+
+    class Source:
+        def vectors(self, requests):  # the code around the model: a row per span, holding the span's length
+            asked.append([text for text, _ in requests])
+            return [np.array([[float(b - a)] for a, b in spans]) for _, spans in requests]
+
+    def lengths(text: str, rounds: int) -> SpanSteps[list[float]]:
+        got = []
+        for r in range(rounds):
+            (rows,) = yield [(text, [(0, len(text) - r)])]
+            got.append(float(rows[0, 0]))
+        return got
+
+    def nothing() -> SpanSteps[str]:
+        return "done"
+        yield []  # a computation that needs no vectors
+
+    result = run_steps(gather([lengths("abcd", 3), nothing(), lengths("xy", 1)]), Source())  # type: ignore[arg-type]
+    assert result == [[4.0, 3.0, 2.0], "done", [2.0]]
+    assert asked == [["abcd", "xy"], ["abcd"], ["abcd"]]
+    with pytest.raises(ValueError, match="without a model"):
+        run_steps(lengths("abc", 1), None)

@@ -35,7 +35,7 @@ import numpy.typing as npt
 
 from .embed import CachedEmbedder, Embedder, FloatMatrix
 from .model import AlignedPair, Alignment, Bead, Section, Sentence
-from .spans import SpanSource, concatenations
+from .spans import SpanRequests, SpanSource, SpanSteps, concatenations
 
 IntArray = npt.NDArray[np.int64]
 
@@ -188,8 +188,26 @@ def _windows_from_spans(
     units: Sequence[str], source: SpanSource, joiner: str, wanted: dict[int, list[int]]
 ) -> dict[int, FloatMatrix]:
     """Vectors of the windows ``wanted`` (size -> starts), read as spans of blocks of joined units."""
+    return source.run(_window_span_steps(units, joiner, wanted))
+
+
+def span_windows_steps(units: Sequence[str], max_side: int, joiner: str) -> SpanSteps[Windows]:
+    """Every window of 1..``max_side`` units, all read as spans of the joined units (`SpanSteps`).
+
+    The same vectors as `embed_windows` with ``units_from_spans``, for a
+    caller that batches its requests with others' (the cue builder).
+    """
+    sizes = window_counts(len(units), max_side)
+    lens = {k: np.array([len(t) for t in window_texts(units, k, joiner)], dtype=np.float64) for k in sizes}
+    got = (yield from _window_span_steps(units, joiner, {k: list(range(n)) for k, n in sizes.items()})) if sizes else {}
+    return Windows(got, lens)
+
+
+def _window_span_steps(
+    units: Sequence[str], joiner: str, wanted: dict[int, list[int]]
+) -> SpanSteps[dict[int, FloatMatrix]]:
     max_side = max(wanted)
-    requests: list[tuple[str, list[tuple[int, int]]]] = []
+    requests: SpanRequests = []
     where: list[tuple[int, int, int, int]] = []  # (size, row in wanted[size], request, span in request)
     starts = sorted({i for idx in wanted.values() for i in idx})
     first = 0
@@ -216,7 +234,7 @@ def _windows_from_spans(
                     spans.append((a, z))
         requests.append((text, spans))
         first = last
-    vecs = source.vectors(requests)
+    vecs = yield requests
     dim = vecs[0].shape[1] if vecs else 1
     out = {k: np.zeros((len(idx), dim), dtype=np.float32) for k, idx in wanted.items()}
     for k, row, r, j in where:

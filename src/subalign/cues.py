@@ -29,10 +29,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .align import AlignerConfig, Calibration, align_windows, embed_windows
+from .align import AlignerConfig, Calibration, align_windows, span_windows_steps
 from .embed import Embedder
 from .model import Cue, Lang, Sentence, TimedPair
-from .spans import SpanSource
+from .spans import SpanSource, SpanSteps, gather, run_steps
 from .style import (
     PROFILES,
     ZH_BREAK_AFTER,
@@ -192,7 +192,12 @@ def _best_cut(en: str, zh: str, source: SpanSource | None) -> tuple[int, int | N
     the pair of cuts whose halves match each other best and the other half
     least (embeddings of the pieces).
     """
-    en_cands = _en_cut_candidates(en, _EN_CANDIDATES if source else 1)
+    return run_steps(_best_cut_steps(en, zh, source is not None), source)
+
+
+def _best_cut_steps(en: str, zh: str, scored: bool) -> SpanSteps[tuple[int, int | None] | None]:
+    """`_best_cut` as `SpanSteps` (``scored``: with a model)."""
+    en_cands = _en_cut_candidates(en, _EN_CANDIDATES if scored else 1)
     if not en_cands:
         return None
     if not zh:
@@ -200,20 +205,18 @@ def _best_cut(en: str, zh: str, source: SpanSource | None) -> tuple[int, int | N
     options: list[tuple[int, int, int]] = []  # (rank, en cut, zh cut)
     for rank_e, i in enumerate(en_cands):
         frac = i / len(en)
-        for rank_z, j in enumerate(_zh_cut_candidates(zh, frac, _CUT_CANDIDATES if source else 1)):
+        for rank_z, j in enumerate(_zh_cut_candidates(zh, frac, _CUT_CANDIDATES if scored else 1)):
             options.append((rank_e + rank_z, i, j))
     if not options:
         return en_cands[0], None
-    if source is None or len(options) == 1:
+    if not scored or len(options) == 1:
         return options[0][1], options[0][2]
     # Every half is a span of the pair's English or Chinese: one pass over each.
     zh_cuts = sorted({j for _, _, j in options})
-    en_rows, zh_rows = source.vectors(
-        [
-            (en, [s for i in en_cands for s in ((0, i), (i, len(en)))]),
-            (zh, [s for j in zh_cuts for s in ((0, j), (j, len(zh)))]),
-        ],
-    )
+    en_rows, zh_rows = yield [
+        (en, [s for i in en_cands for s in ((0, i), (i, len(en)))]),
+        (zh, [s for j in zh_cuts for s in ((0, j), (j, len(zh)))]),
+    ]
     en_at = {i: 2 * k for k, i in enumerate(en_cands)}
     zh_at = {j: 2 * k for k, j in enumerate(zh_cuts)}
     best, best_score = options[0], -math.inf
@@ -237,14 +240,14 @@ _CUT_CANDIDATES = 24
 _CROSS_WEIGHT = 0.5
 
 
-def _force_split(
-    piece: Piece, duration: float, profile: StyleProfile, source: SpanSource | None = None, depth: int = 0
-) -> list[Piece]:
-    """Cut a piece in two, in step, until every part fits (or cannot be cut)."""
+def _force_split_steps(
+    piece: Piece, duration: float, profile: StyleProfile, scored: bool, depth: int = 0
+) -> SpanSteps[list[Piece]]:
+    """Cut a piece in two, in step, until every part fits (or cannot be cut); both halves side by side."""
     # Every cut makes both parts shorter, so this ends; the depth limit only guards against a bug.
     if fits(piece.en, piece.zh, duration, profile) or depth > 64:
         return [piece]
-    cut = _best_cut(piece.en, piece.zh, source)
+    cut = yield from _best_cut_steps(piece.en, piece.zh, scored)
     if cut is None:
         # English too short to cut ("Yeah,") beside long Chinese: cut the Chinese alone.
         cands = _zh_cut_candidates(piece.zh, 0.5, 1) if piece.zh else []
@@ -257,7 +260,13 @@ def _force_split(
         zh_a, zh_b = (piece.zh[:j], piece.zh[j:]) if j is not None else (piece.zh, "")
     a, b = Piece(en_a, zh_a), Piece(en_b, zh_b)
     da = duration * _weights([a, b])[0]
-    return _force_split(a, da, profile, source, depth + 1) + _force_split(b, duration - da, profile, source, depth + 1)
+    halves = yield from gather(
+        [
+            _force_split_steps(a, da, profile, scored, depth + 1),
+            _force_split_steps(b, duration - da, profile, scored, depth + 1),
+        ]
+    )
+    return halves[0] + halves[1]
 
 
 # The clause aligner must not leave clauses out: a skip costs more than any pair.
@@ -265,12 +274,16 @@ _CLAUSE_ALIGNER = AlignerConfig(max_bead=6, max_side=4, length_weight=0.6)
 _CLAUSE_SKIP = 3.0
 
 
-def _clause_beads(en_units: list[str], zh_units: list[str], source: SpanSource | None) -> list[Piece]:
+def _clause_beads_steps(en_units: list[str], zh_units: list[str], scored: bool) -> SpanSteps[list[Piece]]:
     """In-step clause groups of one pair (every clause in exactly one group)."""
-    if len(en_units) == 1 or len(zh_units) == 1 or source is None:
+    if len(en_units) == 1 or len(zh_units) == 1 or not scored:
         return _length_beads(en_units, zh_units)
-    sw = embed_windows(en_units, source.embedder, _CLAUSE_ALIGNER.max_side, " ", units_from_spans=True, source=source)
-    tw = embed_windows(zh_units, source.embedder, _CLAUSE_ALIGNER.max_side, "", units_from_spans=True, source=source)
+    sw, tw = yield from gather(
+        [
+            span_windows_steps(en_units, _CLAUSE_ALIGNER.max_side, " "),
+            span_windows_steps(zh_units, _CLAUSE_ALIGNER.max_side, ""),
+        ]
+    )
     total_en = sum(len(u) for u in en_units) or 1
     total_zh = sum(len(u) for u in zh_units) or 1
     pool_src = sw.vecs[1]
@@ -374,16 +387,25 @@ def split_pair(
     ``en`` and ``zh`` reads them from one batch); ``None`` cuts by length.
     """
     source = model if isinstance(model, SpanSource) or model is None else SpanSource(model)
+    return run_steps(split_pair_steps(en, zh, duration, profile, source is not None), source)
+
+
+def split_pair_steps(en: str, zh: str, duration: float, profile: StyleProfile, scored: bool) -> SpanSteps[list[Piece]]:
+    """`split_pair` as `SpanSteps`: the cut search of many pairs can then share each model pass (`gather`)."""
     if fits(en, zh, duration, profile) or not en:
         return [Piece(en, zh)]
     en_units = en_clauses(en)
     zh_units = zh_clauses(zh) if zh else []
-    beads = [Piece(u, "") for u in en_units] if not zh_units else _clause_beads(en_units, zh_units, source)
+    beads = [Piece(u, "") for u in en_units] if not zh_units else (
+        yield from _clause_beads_steps(en_units, zh_units, scored)
+    )
     grouped = _group(beads, duration, profile)
-    out: list[Piece] = []
-    for g, w in zip(grouped, _weights(grouped), strict=True):
-        out.extend(_force_split(g, duration * w, profile, source))
-    return _rebalance(out, duration, profile, source) if source is not None else out
+    weights = _weights(grouped)
+    parts = yield from gather(
+        [_force_split_steps(g, duration * w, profile, scored) for g, w in zip(grouped, weights, strict=True)]
+    )
+    out = [p for part in parts for p in part]
+    return (yield from _rebalance_steps(out, duration, profile)) if scored else out
 
 
 # Chinese cut positions tried around each boundary between a pair's pieces,
@@ -403,6 +425,11 @@ def _rebalance(pieces: list[Piece], duration: float, profile: StyleProfile, sour
     English better than the other's (own minus crossed similarity), and both
     still fit.
     """
+    return source.run(_rebalance_steps(pieces, duration, profile))
+
+
+def _rebalance_steps(pieces: list[Piece], duration: float, profile: StyleProfile) -> SpanSteps[list[Piece]]:
+    """`_rebalance` as `SpanSteps` (each boundary after the one before it has moved)."""
     out = list(pieces)
     for k in range(len(out) - 1):
         a, b = out[k], out[k + 1]
@@ -418,12 +445,10 @@ def _rebalance(pieces: list[Piece], duration: float, profile: StyleProfile, sour
             continue
         cands = [here, *cands]
         english = f"{a.en} {b.en}"
-        en_rows, zh_rows = source.vectors(
-            [
-                (english, [(0, len(a.en)), (len(a.en) + 1, len(english))]),
-                (joint, [s for p in cands for s in ((0, p), (p, len(joint)))]),
-            ],
-        )
+        en_rows, zh_rows = yield [
+            (english, [(0, len(a.en)), (len(a.en) + 1, len(english))]),
+            (joint, [s for p in cands for s in ((0, p), (p, len(joint)))]),
+        ]
         ea, eb = en_rows[0], en_rows[1]
         scores = [
             float(ea @ za + eb @ zb) - _CROSS_WEIGHT * float(ea @ zb + eb @ za)
@@ -536,37 +561,46 @@ def _drafts(timed: Sequence[TimedPair], profile: StyleProfile, embedder: Embedde
     source = SpanSource(embedder) if embedder is not None else None
     drafts: list[_Draft] = []
     with_english = [k for k, tp in enumerate(timed) if tp.pair.en]
-    for at, k in enumerate(with_english):
-        tp = timed[k]
-        if source is not None and at % _PREPARED_PAIRS == 0:
-            # The pairs ahead are cut from one batch of token features.
+    for at in range(0, len(with_english), _PREPARED_PAIRS):
+        block = with_english[at : at + _PREPARED_PAIRS]
+        # One pair's English and Chinese (with the additions it carries) and its speaker turns.
+        turns: list[tuple[int, list[Sentence], list[Sentence], list[tuple[str | None, str, str]], list[float]]] = []
+        for k in block:
+            tp = timed[k]
+            en_sents = list(tp.pair.en)
+            zh_sents = before.get(k, []) + list(tp.pair.zh) + after.get(k, [])
+            runs = _speaker_runs(en_sents, _join_zh([s.text for s in zh_sents]), embedder)
+            shares = _weights([Piece(e, z) for _, e, z in runs])
+            turns.append((k, en_sents, zh_sents, runs, [(tp.end - tp.start) * w for w in shares]))
+        if source is not None:
+            # The block's pairs are cut from one batch of token features; only pairs that will be cut are scored.
             source.forget()
-            ahead = [
-                (*_texts_of(timed[j], before.get(j, []), after.get(j, [])), timed[j])
-                for j in with_english[at : at + _PREPARED_PAIRS]
-            ]
-            # Only pairs that will be cut are scored.
-            source.prepare(t for en, zh, a in ahead if not fits(en, zh, a.end - a.start, profile) for t in (en, zh))
-        en_sents = list(tp.pair.en)
-        zh_sents = before.get(k, []) + list(tp.pair.zh) + after.get(k, [])
-        zh = _join_zh([s.text for s in zh_sents])
-        duration = tp.end - tp.start
-        runs = _speaker_runs(en_sents, zh, embedder)
-        placed: list[tuple[Piece, str | None, float]] = []
-        for (speaker, run_en, run_zh), w_run in zip(runs, _weights([Piece(e, z) for _, e, z in runs]), strict=True):
-            pieces = split_pair(run_en, run_zh, duration * w_run, profile, source)
-            placed += [(p, speaker, duration * w_run * w) for p, w in zip(pieces, _weights(pieces), strict=True)]
-        en_off = _offsets([s.text for s in en_sents], 1)
-        zh_off = _offsets([s.text for s in zh_sents], 0)
-        starts = _piece_starts(tp, [(p.en, d) for p, _, d in placed])
-        ends = [*starts[1:], tp.end]
-        pe, pz = 0, 0
-        for (p, speaker, _), a, b in zip(placed, starts, ends, strict=True):
-            en_ids = _ids_in_span(en_sents, en_off, pe, pe + len(p.en))
-            zh_ids = _ids_in_span(zh_sents, zh_off, pz, pz + len(p.zh)) if p.zh else ()
-            pe += len(p.en) + 1
-            pz += len(p.zh)
-            drafts.append(_Draft(a, b, p.en, p.zh, tp.pair.section, tp.estimated, en_ids, zh_ids, speaker))
+            ahead = [(*_texts_of(timed[k], before.get(k, []), after.get(k, [])), timed[k]) for k in block]
+            source.prepare(t for en, zh, tp in ahead if not fits(en, zh, tp.end - tp.start, profile) for t in (en, zh))
+        # The cut search of every turn of the block side by side: each model pass serves them all.
+        searches = [
+            split_pair_steps(en, zh, d, profile, source is not None)
+            for _, _, _, runs, durations in turns
+            for (_, en, zh), d in zip(runs, durations, strict=True)
+        ]
+        cut = iter(run_steps(gather(searches), source))
+        for k, en_sents, zh_sents, runs, durations in turns:
+            tp = timed[k]
+            placed: list[tuple[Piece, str | None, float]] = []
+            for (speaker, _, _), d in zip(runs, durations, strict=True):
+                pieces = next(cut)
+                placed += [(p, speaker, d * w) for p, w in zip(pieces, _weights(pieces), strict=True)]
+            en_off = _offsets([s.text for s in en_sents], 1)
+            zh_off = _offsets([s.text for s in zh_sents], 0)
+            starts = _piece_starts(tp, [(p.en, d) for p, _, d in placed])
+            ends = [*starts[1:], tp.end]
+            pe, pz = 0, 0
+            for (p, speaker, _), a, b in zip(placed, starts, ends, strict=True):
+                en_ids = _ids_in_span(en_sents, en_off, pe, pe + len(p.en))
+                zh_ids = _ids_in_span(zh_sents, zh_off, pz, pz + len(p.zh)) if p.zh else ()
+                pe += len(p.en) + 1
+                pz += len(p.zh)
+                drafts.append(_Draft(a, b, p.en, p.zh, tp.pair.section, tp.estimated, en_ids, zh_ids, speaker))
     if source is not None:
         source.forget()
     return drafts

@@ -31,17 +31,24 @@ from __future__ import annotations
 
 import itertools
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from .embed import CachedEmbedder, Embedder, FloatMatrix, USEEmbedder, _normalise
 
 Span = tuple[int, int]
+#: What a computation asks of a `SpanSource`: ``(text, spans)`` requests, one matrix back each.
+SpanRequests = list[tuple[str, Sequence[Span]]]
+T = TypeVar("T")
+#: A computation that yields the span requests it needs and receives their vectors (one
+#: matrix per request), then returns its result.  Written so, many of them can share one
+#: batch of the model (`gather`); `SpanSource.run` drives one to its result.
+SpanSteps = Generator[SpanRequests, list[FloatMatrix], T]
 SPACE = "\u2581"
 #: How far USE's token features see (two n-gram layers of two tokens each way).
 EDGE = 4
@@ -126,6 +133,10 @@ class SpanSource:
             located.append((feats, text, [(a + shift, b + shift) for a, b in trimmed_spans]))
         return self._encoder.pool(located)
 
+    def run(self, steps: SpanSteps[T]) -> T:
+        """Drive ``steps`` to its result, answering each of its requests with `vectors`."""
+        return run_steps(steps, self)
+
     def _parent_of(self, text: str) -> tuple[_TextFeatures, int] | None:
         for parent, feats in self._features.items():
             if feats is not None and len(parent) > len(text) and text in parent:
@@ -141,6 +152,50 @@ class SpanSource:
             self.prepare([text])
             return self._features.get(text), 0
         return found
+
+
+def run_steps(steps: SpanSteps[T], source: SpanSource | None) -> T:
+    """Drive ``steps`` to its result; without a ``source`` it must not ask for vectors."""
+    try:
+        need = next(steps)
+        while True:
+            if need and source is None:
+                raise ValueError("span vectors were asked for without a model")
+            need = steps.send(source.vectors(need) if need and source is not None else [])
+    except StopIteration as done:
+        result: T = done.value
+        return result
+
+
+def gather(parts: Sequence[SpanSteps[T]]) -> SpanSteps[list[T]]:
+    """Run ``parts`` side by side: each round asks for all their pending requests at once.
+
+    So independent computations (the cut search of every long pair in a
+    block, both halves of a cut) share each pass of the model's head instead
+    of calling it with a few rows each; the answers are the same because
+    the head gives each row the same value whatever the batch
+    (`UseSpanEncoder.head`).
+    """
+    results: list[Any] = [None] * len(parts)
+    pending: dict[int, SpanRequests] = {}
+    for i, part in enumerate(parts):
+        try:
+            pending[i] = next(part)
+        except StopIteration as done:
+            results[i] = done.value
+    while pending:
+        order = list(pending)
+        answers = yield [r for i in order for r in pending[i]]
+        at = 0
+        asked, pending = pending, {}
+        for i in order:
+            n = len(asked[i])
+            try:
+                pending[i] = parts[i].send(list(answers[at : at + n]))
+            except StopIteration as done:
+                results[i] = done.value
+            at += n
+    return results
 
 
 @contextmanager
@@ -487,8 +542,22 @@ class UseSpanEncoder:
             self._ids[key] = ids
         return ids
 
+    #: Rows the head runs on at least: BLAS multiplies a matrix of a few rows by another
+    #: kernel, whose sums round differently (OpenBLAS, up to 6 rows: 3e-6 apart).  Padded
+    #: to this many, a row's embedding is the same whatever batch it comes in, so batching
+    #: requests (`gather`) or a warm cache changes no result.
+    HEAD_MIN_ROWS = 8
+
     def head(self, sums: np.ndarray, counts: np.ndarray) -> FloatMatrix:
-        """The network after pooling, on summed projected features of ``counts`` tokens: the embeddings."""
+        """The network after pooling, on summed projected features of ``counts`` tokens: the embeddings.
+
+        Each row's result does not depend on the other rows (see `HEAD_MIN_ROWS`).
+        """
+        n = len(sums)
+        if 0 < n < self.HEAD_MIN_ROWS:
+            padded = np.zeros((self.HEAD_MIN_ROWS, sums.shape[1]), dtype=np.float32)
+            padded[:n] = sums
+            return self.head(padded, np.concatenate([counts, np.ones(self.HEAD_MIN_ROWS - n)]))[:n]
         m = self._m
         counts = np.maximum(counts, 1).astype(np.float32)
         mean = sums + counts[:, None] * m.cnn_b
