@@ -219,3 +219,21 @@ def test_gather_runs_computations_side_by_side_and_answers_each_its_own() -> Non
     assert asked == [["abcd", "xy"], ["abcd"], ["abcd"]]
     with pytest.raises(ValueError, match="without a model"):
         run_steps(lengths("abc", 1), None)
+
+
+@pytest.mark.slow
+def test_remembered_input_layer_gives_the_same_features_as_a_fresh_encoder(store: CachedEmbedder) -> None:
+    """The input projection is remembered per token id: a warm encoder computes what a fresh one does, bit for bit."""
+    from subalign.spans import UseSpanEncoder, _use_span_encoder
+
+    warm = _use_span_encoder(store)
+    assert warm is not None
+    groups = [[1, *warm.inner_tokens(t), 2] for t in EN + ZH]
+    warm._token_features(groups[:3])  # remembers the ids of the first texts only
+    fresh = UseSpanEncoder(warm._tok, warm._m)
+    got, _ = warm._token_features(groups)
+    want, _ = fresh._token_features(groups)
+    np.testing.assert_array_equal(got, want)
+    assert fresh._n_inputs == len({t for g in groups for t in g})
+    fresh.REMEMBERED_IDS = 0  # a full memo: the pass computes its own rows, with the same result
+    np.testing.assert_array_equal(fresh._token_features(groups[::-1])[0], warm._token_features(groups[::-1])[0])

