@@ -734,20 +734,18 @@ def check_misplaced(
         zh_vecs = embedder.encode([p.zh[0].text for p in ones])
         position = {s.index: k for k, s in enumerate(english)}
         sims = zh_vecs @ en_vecs.T
+        # "Sure." and "Yeah, exactly." are interchangeable: short sentences take no part.
+        long_enough = np.array([len(s.text.split()) >= th.merged_omission_min_words for s in english])
+        at = np.arange(len(english))
         for row, p in zip(sims, ones, strict=True):
-            if len(p.en[0].text.split()) < th.merged_omission_min_words:
-                continue  # "Sure." and "Yeah, exactly." are interchangeable
             k = position[p.en[0].index]
-            own = float(row[k])
-            far = [
-                j
-                for j in range(len(english))
-                if abs(j - k) >= th.misplaced_min_distance
-                and len(english[j].text.split()) >= th.merged_omission_min_words
-            ]
-            if not far:
+            if not long_enough[k]:
                 continue
-            j = max(far, key=lambda x: float(row[x]))
+            own = float(row[k])
+            far = long_enough & (np.abs(at - k) >= th.misplaced_min_distance)
+            if not far.any():
+                continue
+            j = int(np.argmax(np.where(far, row, -np.inf)))  # the first of equals, as before
             other = float(row[j])
             if other - own > th.misplaced_margin and other >= median:
                 out.append(
