@@ -29,6 +29,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from .align import AlignerConfig, Calibration, align_windows, span_windows_steps
 from .embed import Embedder
 from .model import Cue, Lang, Sentence, TimedPair
@@ -217,17 +219,17 @@ def _best_cut_steps(en: str, zh: str, scored: bool) -> SpanSteps[tuple[int, int 
         (en, [s for i in en_cands for s in ((0, i), (i, len(en)))]),
         (zh, [s for j in zh_cuts for s in ((0, j), (j, len(zh)))]),
     ]
-    en_at = {i: 2 * k for k, i in enumerate(en_cands)}
-    zh_at = {j: 2 * k for k, j in enumerate(zh_cuts)}
-    best, best_score = options[0], -math.inf
-    for opt in options:
-        ea, eb = en_rows[en_at[opt[1]]], en_rows[en_at[opt[1]] + 1]
-        za, zb = zh_rows[zh_at[opt[2]]], zh_rows[zh_at[opt[2]] + 1]
-        # Similarity of the halves, less their crossed similarity, less a little
-        # for leaving the heuristics' order.
-        score = float(ea @ za + eb @ zb) - _CROSS_WEIGHT * float(ea @ zb + eb @ za) - 0.01 * opt[0]
-        if score > best_score:
-            best, best_score = opt, score
+    en_at = {i: k for k, i in enumerate(en_cands)}
+    zh_at = {j: k for k, j in enumerate(zh_cuts)}
+    # Similarity of the halves, less their crossed similarity, less a little for
+    # leaving the heuristics' order: every option's score from four products.
+    ea, eb, za, zb = en_rows[0::2], en_rows[1::2], zh_rows[0::2], zh_rows[1::2]
+    own = ea @ za.T + eb @ zb.T
+    crossed = ea @ zb.T + eb @ za.T
+    e = np.array([en_at[i] for _, i, _ in options])
+    z = np.array([zh_at[j] for _, _, j in options])
+    scores = own[e, z].astype(np.float64) - _CROSS_WEIGHT * crossed[e, z] - 0.01 * np.array([r for r, _, _ in options])
+    best = options[int(np.argmax(scores))]  # the first of equals, in the heuristics' order
     return best[1], best[2]
 
 
