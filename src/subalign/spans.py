@@ -225,6 +225,16 @@ def _use_span_encoder(embedder: Embedder) -> UseSpanEncoder | None:
     return encoder
 
 
+def _edge_sums(feats: np.ndarray, first: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """Each ``feats[first[k]:stop[k]].sum(axis=0)`` (a few rows each), added in row order as that sum does."""
+    out = feats[first]
+    count = stop - first
+    for d in range(1, int(count.max(initial=1))):
+        more = count > d
+        out[more] += feats[first[more] + d]
+    return out
+
+
 @dataclass(frozen=True)
 class _TextFeatures:
     """One text's tokens and their projected features, summed from the start (for spans)."""
@@ -488,8 +498,8 @@ class UseSpanEncoder:
             self._keep(texts[first:stop], group, feats, starts)
             # Sum, then project (the model's order of operations).
             total = np.add.reduceat(feats, starts, axis=0)
-            head = np.stack([feats[a : min(a + EDGE + 1, z)].sum(axis=0) for a, z in zip(starts, ends, strict=True)])
-            tail = np.stack([feats[max(a, z - EDGE - 1) : z].sum(axis=0) for a, z in zip(starts, ends, strict=True)])
+            head = _edge_sums(feats, starts, np.minimum(starts + EDGE + 1, ends))
+            tail = _edge_sums(feats, np.maximum(starts, ends - EDGE - 1), ends)
             block = rows[first:stop]
             block[:, :dim] = total @ self._m.cnn_W
             block[:, dim : 2 * dim] = head @ self._m.cnn_W
