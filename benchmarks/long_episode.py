@@ -42,13 +42,17 @@ from subalign.readers.captions import read_caption_track  # noqa: E402
 from captions_gen import auto_vtt, speak  # noqa: E402
 
 
-def build(words: int, tmp: Path, zh_joiner: str = "") -> tuple[Path, Path, list[str], list[float]]:
+def build(
+    words: int, tmp: Path, zh_joiner: str = "", first_talk: int = 1
+) -> tuple[Path, Path, list[str], list[float]]:
     en_paras: list[str] = []
     zh_parts: list[str] = ["好的，以下是整理后的中文译文：", "## 内容摘要",
                            "本期节目收录了多场演讲，涉及科学、技术与社会。"]
     seen: set[str] = set()
     count = 0
     for n, talk in enumerate(ted_talks(TED)):
+        if n + 1 < first_talk:
+            continue
         zh_parts.append(f"## 第 {n + 1} 场")
         for k in range(0, len(talk.en), 4):
             en = " ".join(s.strip() for s in talk.en[k : k + 4] if s.strip())
@@ -74,6 +78,13 @@ def main() -> int:
     parser.add_argument("--words", type=int, default=60_000)
     parser.add_argument("--keep", type=Path, help="copy the outputs here")
     parser.add_argument(
+        "--first-talk",
+        type=int,
+        default=1,
+        help="the TED talk the episode starts with: 1 (the default) builds it from the development half of "
+        "benchmarks/quality.py's split (talks 1-31), 49 from the held-out half",
+    )
+    parser.add_argument(
         "--spaced-lines",
         action="store_true",
         help="join TED's Chinese subtitle lines with a space, as subtitle text is published "
@@ -86,7 +97,7 @@ def main() -> int:
         return 5
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        en, zh, paras, _ = build(args.words, tmp, " " if args.spaced_lines else "")
+        en, zh, paras, _ = build(args.words, tmp, " " if args.spaced_lines else "", args.first_talk)
         words, _ = speak(paras, seed=11, intro=20.0)
         vtt = tmp / "long.en.vtt"
         vtt.write_text(auto_vtt(words), encoding="utf-8")
@@ -94,7 +105,9 @@ def main() -> int:
         subprocess.run([ffmpeg, "-v", "error", "-y", "-i", str(vtt), str(srt)], check=True)
         hours = words[-1][2] / 3600
         n_words = sum(len(p.split()) for p in paras)
-        flag = " --spaced-lines" if args.spaced_lines else ""
+        flag = (" --spaced-lines" if args.spaced_lines else "") + (
+            f" --first-talk {args.first_talk}" if args.first_talk != 1 else ""
+        )
         print(f"command: python benchmarks/long_episode.py --words {args.words}{flag}")
         print(f"episode: {n_words} English words in {len(paras)} paragraphs, {hours:.2f} h of speech; "
               f"captions: {srt.stat().st_size / 1e6:.1f} MB of rolling SRT")

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from subalign.checks import (
+    CheckThresholds,
     _missing_clause,
     alignment_gate,
     check_additions,
@@ -442,6 +443,12 @@ def test_partial_omission_names_the_clause_when_a_model_is_given(fake_embedder) 
     assert [f.en for f in found] == [(12,)]
     assert '"a middle clause #77,"' in found[0].message
     assert not [f for f in check_length_ratio(Alignment(pairs)) if f.kind == "partial_omission"]
+    # A pair that matches only a little better without the clause is a terse rendering, not a gap.
+    gain = found[0].value
+    assert gain is not None and gain > CheckThresholds().partial_clause_gain
+    stricter = CheckThresholds(partial_clause_gain=gain + 0.001)  # the value is rounded to 4 places
+    found = check_length_ratio(Alignment(pairs), stricter, fake_embedder)
+    assert not [f for f in found if f.kind == "partial_omission"]
 
 
 def test_filler_clause_is_never_the_missing_one(fake_embedder) -> None:  # type: ignore[no-untyped-def]
@@ -909,3 +916,29 @@ def test_two_untranslated_sentences_in_a_row_are_both_left_alone() -> None:
         ((21,), ()),
         ((22,), (20, 21, 22)),
     ]
+
+
+@pytest.mark.parametrize(("rival", "severity"), [(0.5, "info"), (0.6, "warning")])
+def test_sentence_rendered_next_door_below_the_weak_pairs_but_clearly_better_than_its_own_english(
+    rival: float, severity: str
+) -> None:
+    """The model scores a terse rendering low: the boundary clause still renders the sentence left alone when it
+    matches it clearly (0.05) better than the line's own English, not too far below the weak pairs."""
+    import math
+
+    from subalign.checks import check_omissions
+
+    def toward(cos: float) -> list[float]:  # a unit vector at this cosine to the clause (0.62, 0.785)
+        x = cos / 0.785
+        return [0.0, x, math.sqrt(1 - x * x)]
+
+    clause, line = "冬天舒张夏天收缩", "冰帽像心脏，冬天舒张夏天收缩"
+    own_english = "The ice cap is the beating heart of the climate system."
+    alone = "It expands in winter and contracts in summer."
+    table = {alone: [1.0], clause: [0.62, 0.785], line: [0.0, 0.0, 0.0, 1.0], own_english: toward(rival)}
+    filler = [
+        pair(k, f"#{k} is what we said about it.", f"#{k}是我们说的话。", 0.7 + 0.02 * (k % 5)) for k in range(20)
+    ]
+    before = pair(20, own_english, line, 0.66)
+    found = check_omissions(Alignment([*filler, before, pair(21, alone, "")]), _TableEmbedder(table))
+    assert [(f.en, str(f.severity)) for f in found] == [((21,), severity)]
