@@ -709,6 +709,8 @@ def test_glossary_lookups() -> None:
     assert is_standard_rendering("LiDAR", "激光雷达") and not is_standard_rendering("Unitree", "优趣科技")
     assert stands_for("LLM", "large language models are big") and stands_for("B2C", "business-to-consumer sales")
     assert not stands_for("LLM", "models are big")
+    # "We could do A, or we could do B": letters labelling alternatives become 甲, 乙.
+    assert rendered_in("B", "方案乙有如此这般疗效和风险。") and not rendered_in("B", "方案有如此这般疗效和风险。")
 
 
 @pytest.mark.parametrize(("glued_end", "severity"), [("#30也说了", "info"), ("#32也说了", "warning")])

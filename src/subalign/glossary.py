@@ -59,6 +59,11 @@ KNOWN_RENDERINGS: dict[str, KnownRendering] = {
     "nasa": KnownRendering(("美国国家航空航天局", "美国宇航局", "美国航天局")),
     "b2b": KnownRendering(("企业对企业",), ("business to business", "business-to-business")),
     "b2c": KnownRendering(("企业对消费者",), ("business to consumer", "business-to-consumer")),
+    # Letters that label alternatives ("we could do A, or we could do B") are the celestial stems.
+    "a": KnownRendering(("甲",)),
+    "b": KnownRendering(("乙",)),
+    "c": KnownRendering(("丙",)),
+    "d": KnownRendering(("丁",)),
 }
 
 
