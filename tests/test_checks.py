@@ -944,27 +944,3 @@ def test_sentence_rendered_next_door_below_the_weak_pairs_but_clearly_better_tha
     before = pair(20, own_english, line, 0.66)
     found = check_omissions(Alignment([*filler, before, pair(21, alone, "")]), _TableEmbedder(table))
     assert [(f.en, str(f.severity)) for f in found] == [((21,), severity)]
-
-
-@pytest.mark.parametrize(("rival", "severity"), [(0.5, "info"), (0.6, "warning")])
-def test_added_chinese_that_renders_the_edge_of_the_neighbouring_english(rival: float, severity: str) -> None:
-    """The same rule the other way round: a whole Chinese sentence with no English of its own renders the end of
-    the line before (the aligner gave that line's English one Chinese sentence, the translator two)."""
-    import math
-
-    def toward(cos: float) -> list[float]:  # a unit vector at this cosine to the clause (0.62, 0.785)
-        x = cos / 0.785
-        return [0.0, x, math.sqrt(1 - x * x)]
-
-    clause, line = "who would happily match it.", "Employers pay in, who would happily match it."
-    own_chinese = "雇主会出一份钱。"
-    added = "雇主本来是很乐于提供这种补贴的。"
-    table = {added: [1.0], clause: [0.62, 0.785], line: [0.0, 0.0, 0.0, 1.0], own_chinese: toward(rival)}
-    filler = [
-        pair(k, f"#{k} is what we said about it.", f"#{k}是我们说的话。", 0.7 + 0.02 * (k % 5)) for k in range(20)
-    ]
-    before = pair(20, line, own_chinese, 0.66)
-    alone = AlignedPair("01", (), (Sentence(Lang.ZH, 21, added, "01", 0, 0, len(added)),), None)
-    found = check_additions(Alignment([*filler, before, alone]), embedder=_TableEmbedder(table))
-    assert [(f.zh, str(f.severity)) for f in found] == [((21,), severity)]
-    assert [str(f.severity) for f in check_additions(Alignment([*filler, before, alone]))] == ["warning"]

@@ -294,46 +294,29 @@ def _room_next_door(alignment: Alignment, th: CheckThresholds) -> dict[int, Alig
     return out
 
 
-def _rendered_by_neighbour(
-    alignment: Alignment, embedder: Embedder, th: CheckThresholds, lang: Lang = Lang.EN
-) -> dict[int, str]:
-    """Each sentence of ``lang`` left alone (by ``id``): the edge of a neighbouring line's other side rendering it.
-
-    The edge (a run of clauses, or where lines run together the characters
-    the sentence would take) renders it when it matches it at least as well
-    as the document's weak pairs and better than every sentence of that
-    line's own ``lang`` side does; or, up to ``rendered_next_door_slack``
-    below the weak pairs, by ``rendered_next_door_margin`` better than each.
-    """
-    alone = alignment.omissions if lang is Lang.EN else alignment.additions
+def _rendered_by_neighbour(alignment: Alignment, embedder: Embedder, th: CheckThresholds) -> dict[int, str]:
+    """The Chinese clause run of a neighbouring line that renders each unaligned English sentence, by ``id``."""
+    omissions = alignment.omissions
     low = _low_score(alignment, th)
-    if low is None or not alone:
+    if low is None or not omissions:
         return {}
     near = _neighbours(alignment)
     both = [q for q in alignment.pairs if q.en and q.zh]
     # Chinese characters per English character in this document: how long a rendering would be.
     ratio = sum(len(q.zh_text) for q in both) / max(1, sum(len(q.en_text) for q in both))
-    other = Lang.ZH if lang is Lang.EN else Lang.EN
-
-    def text(p: AlignedPair) -> str:
-        return p.en_text if lang is Lang.EN else p.zh_text
-
-    def expected(p: AlignedPair) -> int:
-        return max(2, round(len(text(p)) * ratio if lang is Lang.EN else len(text(p)) / ratio))
-
     jobs = [
-        (p, span, [s.text for s in (q.en if lang is Lang.EN else q.zh)])
-        for p in alone
+        (p, span, [s.text for s in q.en])
+        for p in omissions
         for q in near[id(p)]
-        if q.en and q.zh and text(p).strip(" .。") not in text(q)
-        for span in _boundary_spans(q, p, other, expected=expected(p))
+        if q.en and q.zh and p.en_text.strip(" .") not in q.en_text
+        for span in _boundary_spans(q, p, Lang.ZH, expected=max(2, round(len(p.en_text) * ratio)))
     ]
     if not jobs:
         return {}
-    sim = _similarity(embedder, {t for p, span, rivals in jobs for t in (text(p), span, *rivals)})
+    sim = _similarity(embedder, {t for p, span, rivals in jobs for t in (p.en_text, span, *rivals)})
     out: dict[int, str] = {}
     for p, span, rivals in jobs:
-        own = sim(text(p), span)
+        own = sim(p.en_text, span)
         best_rival = max(sim(r, span) for r in rivals)
         clear = own >= low - th.rendered_next_door_slack and own >= best_rival + th.rendered_next_door_margin
         if ((own >= low and own > best_rival) or clear) and id(p) not in out:
@@ -341,28 +324,18 @@ def _rendered_by_neighbour(
     return out
 
 
-def check_additions(
-    alignment: Alignment, thresholds: CheckThresholds | None = None, embedder: Embedder | None = None
-) -> list[Finding]:
+def check_additions(alignment: Alignment, thresholds: CheckThresholds | None = None) -> list[Finding]:
     """Chinese sentences that render no English sentence.
 
     A short lead-in the translator adds ("对方打趣说：", "是的。") is for
     information; a whole added sentence (at least ``addition_min_chars``
-    characters, not ending in a colon) is a warning, unless (with
-    ``embedder``) the edge of a neighbouring line's English is what it
-    renders, by the rule `check_omissions` applies the other way round.
+    characters, not ending in a colon) is a warning.
     """
     th = thresholds or CheckThresholds()
-    rendered = _rendered_by_neighbour(alignment, embedder, th, Lang.ZH) if embedder is not None else {}
     out = []
     for p in alignment.additions:
         text = p.zh_text.strip()
         whole = len(text) >= th.addition_min_chars and not text.endswith(("：", ":"))
-        span = rendered.get(id(p))
-        if whole and span is not None:
-            msg = f'Chinese with no English of its own; it seems to render the neighbouring line\'s "{span}"'
-            out.append(_finding(p, "addition", Severity.INFO, msg))
-            continue
         severity = Severity.WARNING if whole else Severity.INFO
         out.append(_finding(p, "addition", severity, "Chinese with no English source"))
     return out
@@ -825,7 +798,7 @@ def run_checks(
         check_merged(alignment)
         + misplaced
         + check_omissions(alignment, embedder, thresholds)
-        + check_additions(alignment, thresholds, embedder)
+        + check_additions(alignment, thresholds)
         + low
         + check_numbers(alignment)
         + check_entities(alignment)
