@@ -451,8 +451,8 @@ class UseSpanEncoder:
             rows += m.lo[c, None]
             rows = self._project(rows)[: len(new)]
             if self._n_inputs + len(new) > len(self._inputs):
-                grown = np.zeros((max(2 * len(self._inputs), self._n_inputs + len(new), 1024), rows.shape[1]),
-                                 dtype=np.float32)
+                size = min(max(2 * len(self._inputs), self._n_inputs + len(new), 1024), self.REMEMBERED_IDS)
+                grown = np.zeros((size, rows.shape[1]), dtype=np.float32)
                 if self._n_inputs:
                     grown[: self._n_inputs] = self._inputs[: self._n_inputs]
                 self._inputs = grown
