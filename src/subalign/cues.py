@@ -166,18 +166,19 @@ def _en_cut_candidates(text: str, k: int) -> list[int]:
     return [i for _, i in sorted(scored)[:k]]
 
 
-def _zh_cut_candidates(text: str, fraction: float, k: int) -> list[int]:
+def _zh_cut_candidates(text: str, fraction: float, k: int, breaks: Sequence[int] | None = None) -> list[int]:
     """Up to ``k`` positions to cut Chinese near ``fraction`` of its length, best first.
 
     The line-break rules decide what is allowed (never inside a Latin word or
-    number, never before punctuation); a cut right after punctuation, or at a
-    space beside a Latin word, is preferred when it is near the target.
+    number, never before punctuation; ``breaks``: those positions, when the
+    caller has them); a cut right after punctuation, or at a space beside a
+    Latin word, is preferred when it is near the target.
     """
     if len(text) < 2:
         return []
     target = fraction * len(text)
     scored: list[tuple[float, int]] = []
-    for pos in zh_allowed_breaks(text):
+    for pos in zh_allowed_breaks(text) if breaks is None else breaks:
         a, b = text[pos - 1], text[pos]
         bonus = 0.15 if a in ZH_BREAK_AFTER else (0.05 if a.isspace() or b.isspace() else 0.0)
         scored.append((abs(pos - target) / len(text) - bonus, pos))
@@ -205,9 +206,10 @@ def _best_cut_steps(en: str, zh: str, scored: bool) -> SpanSteps[tuple[int, int 
     if not zh:
         return en_cands[0], None
     options: list[tuple[int, int, int]] = []  # (rank, en cut, zh cut)
+    breaks = zh_allowed_breaks(zh) if len(zh) >= 2 else []
     for rank_e, i in enumerate(en_cands):
         frac = i / len(en)
-        for rank_z, j in enumerate(_zh_cut_candidates(zh, frac, _CUT_CANDIDATES if scored else 1)):
+        for rank_z, j in enumerate(_zh_cut_candidates(zh, frac, _CUT_CANDIDATES if scored else 1, breaks)):
             options.append((rank_e + rank_z, i, j))
     if not options:
         return en_cands[0], None

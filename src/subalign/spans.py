@@ -102,6 +102,8 @@ class SpanSource:
         self.embedder = embedder
         self._encoder = _use_span_encoder(embedder)
         self._features: dict[str, _TextFeatures | None] = {}
+        # Pieces found inside a prepared text: the first such text, as `_parent_of` finds it.
+        self._parents: dict[str, tuple[_TextFeatures, int]] = {}
 
     def prepare(self, texts: Iterable[str]) -> None:
         """Compute the token features of ``texts`` (a no-op for models without span features)."""
@@ -113,6 +115,7 @@ class SpanSource:
     def forget(self) -> None:
         """Drop every prepared text's features."""
         self._features.clear()
+        self._parents.clear()
 
     def vectors(self, requests: Sequence[tuple[str, Sequence[Span]]]) -> list[FloatMatrix]:
         """One L2-normalised row per span of each request (``text[a:b]``, trimmed)."""
@@ -138,9 +141,13 @@ class SpanSource:
         return run_steps(steps, self)
 
     def _parent_of(self, text: str) -> tuple[_TextFeatures, int] | None:
+        # Remembered once found: texts prepared later come after the one found, so it stays the first.
+        if text in self._parents:
+            return self._parents[text]
         for parent, feats in self._features.items():
             if feats is not None and len(parent) > len(text) and text in parent:
-                return feats, parent.index(text)
+                self._parents[text] = feats, parent.index(text)
+                return self._parents[text]
         return None
 
     def _locate(self, text: str) -> tuple[_TextFeatures | None, int]:
