@@ -129,13 +129,16 @@ def test_long_sentences_keep_their_token_features_for_the_cue_builder(store: Cac
     assert long and short
     encoder.pooled([*EN, *ZH])
     assert not encoder._kept  # only a run that builds cues keeps them
-    with keeping_token_features(store):
+    with keeping_token_features(store, [*EN, *ZH]):
         encoder.pooled([*EN, *ZH])
         assert all(t in encoder._kept for t in long) and not any(t in encoder._kept for t in short)
         kept = encoder.features(long)  # read back, and forgotten
         assert not any(t in encoder._kept for t in long)
         encoder.pooled(long)
     assert not encoder._kept  # dropped on leaving
+    with keeping_token_features(store, long[:1]):  # the episode's sentences only, not the clauses checks embed
+        encoder.pooled(long)
+        assert list(encoder._kept) == long[:1]
     fresh = encoder.features(long)  # a second pass over the text
     for a, b in zip(kept, fresh, strict=True):
         assert a is not None and b is not None
@@ -156,7 +159,7 @@ def test_kept_token_features_stay_within_their_budget(store: CachedEmbedder, mon
     first, second = EN[2], EN[6]
     budget = len(encoder.inner_tokens(second)) + 2 + 1  # room for the second text only
     monkeypatch.setattr(encoder, "KEPT_TOKENS", budget)
-    with keeping_token_features(store):
+    with keeping_token_features(store, [first, second]):
         encoder.pooled([first])
         encoder.pooled([second])
         assert list(encoder._kept) == [second]

@@ -12,7 +12,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -266,16 +266,24 @@ def align_episode(
 
 def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | None = None) -> EpisodeResult:
     """Run the whole pipeline for one episode and write its files."""
-    # The cue builder cuts long sentences: the model keeps their token features from the
-    # first pass over them (`subalign.spans.keeping_token_features`) for this episode only.
-    with keeping_token_features(embedder):
-        return _run_episode(options, embedder, progress)
-
-
-def _run_episode(options: RunOptions, embedder: Embedder, progress: Progress | None) -> EpisodeResult:
     say = progress or (lambda _msg: None)
     say("reading transcript")
     transcript = read_transcript(options.transcript, options.zh_file)
+    # The cue builder cuts long pairs: the model keeps the token features of the episode's
+    # sentences, and of its pairs' texts once aligned, from the first pass over them
+    # (`subalign.spans.keeping_token_features`), for this episode only.
+    sentences = [s.text for _, en, zh in segment_sections(transcript.sections) for s in (*en, *zh)]
+    with keeping_token_features(embedder, sentences) as keep_also:
+        return _run_episode(options, embedder, transcript, say, keep_also)
+
+
+def _run_episode(
+    options: RunOptions,
+    embedder: Embedder,
+    transcript: Transcript,
+    say: Progress,
+    keep_also: Callable[[Iterable[str]], None],
+) -> EpisodeResult:
     glossary = read_glossary(options.glossary) if options.glossary is not None else None
     if options.chapters is not None:
         transcript = replace(transcript, chapters=read_chapters(options.chapters))
@@ -293,6 +301,7 @@ def _run_episode(options: RunOptions, embedder: Embedder, progress: Progress | N
     _check_out_dir(options.out_dir)
 
     transcript, segmented, alignment = align_episode(transcript, embedder, options.aligner, options.starts, say)
+    keep_also(t for p in alignment.pairs for t in (p.en_text, p.zh_text))
 
     say("checking the translation")
     findings = run_checks(alignment, options.thresholds, embedder, glossary)

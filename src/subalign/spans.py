@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import itertools
 from collections import OrderedDict
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
@@ -206,21 +206,28 @@ def gather(parts: Sequence[SpanSteps[T]]) -> SpanSteps[list[T]]:
 
 
 @contextmanager
-def keeping_token_features(embedder: Embedder) -> Iterator[None]:
-    """While inside, the model keeps long sentences' token features as it pools them (see `UseSpanEncoder`).
+def keeping_token_features(embedder: Embedder, texts: Iterable[str]) -> Iterator[Callable[[Iterable[str]], None]]:
+    """While inside, the model keeps the token features of long ``texts`` as it pools them (see `UseSpanEncoder`).
 
-    For a caller that will cut those sentences into spans later (the cue
-    builder); they are dropped on leaving.  A no-op for other models.
+    For a caller that will cut those texts into spans later: the cue builder
+    cuts an episode's pairs, never the clauses and joins the checks embed.
+    The context gives a function that adds texts (a pair's text, once the
+    alignment has made it).  The features are dropped on leaving.  A no-op
+    for other models.
     """
     encoder = _use_span_encoder(embedder)
     if encoder is None:
-        yield
+        yield lambda _texts: None
         return
-    encoder.keeping = True
+
+    def also(more: Iterable[str]) -> None:
+        encoder.keep_texts = encoder.keep_texts | frozenset(more)
+
+    encoder.keep_texts = frozenset(texts)
     try:
-        yield
+        yield also
     finally:
-        encoder.keeping = False
+        encoder.keep_texts = frozenset()
         encoder.forget_kept()
 
 
@@ -304,8 +311,8 @@ class UseSpanEncoder:
         # text -> (token ids with start and end, projected features): see KEEP_MIN_TOKENS.
         self._kept: OrderedDict[str, tuple[list[int], np.ndarray]] = OrderedDict()
         self._kept_tokens = 0
-        #: Whether pooling keeps token features (`keeping_token_features`: only a run that builds cues).
-        self.keeping = False
+        #: The texts whose token features pooling keeps (`keeping_token_features`: only a run that builds cues).
+        self.keep_texts: frozenset[str] = frozenset()
         # Token id -> row of `_inputs` (-1: not computed yet): see `_input_layer`.
         self._input_row = np.full(len(backend.table), -1, dtype=np.int32)
         self._inputs = np.zeros((0, 0), dtype=np.float32)
@@ -526,10 +533,14 @@ class UseSpanEncoder:
 
     def _keep(self, texts: Sequence[str], groups: list[list[int]], feats: np.ndarray, starts: np.ndarray) -> None:
         """Remember the projected token features of the long texts of one pass (see `KEEP_MIN_TOKENS`)."""
-        if not self.keeping:
+        if not self.keep_texts:
             return
         need = self.KEEP_MIN_TOKENS + 2  # with the start and end tokens
-        long = [g for g, ids in enumerate(groups) if len(ids) >= need and texts[g] not in self._kept]
+        long = [
+            g
+            for g, ids in enumerate(groups)
+            if len(ids) >= need and texts[g] in self.keep_texts and texts[g] not in self._kept
+        ]
         if not long:
             return
         rows = np.concatenate([np.arange(starts[g], starts[g] + len(groups[g])) for g in long])
