@@ -178,15 +178,15 @@ def test_cues_land_on_the_speech(spans: list[tuple[int, float, float]]) -> None:
 
 def test_rebalance_moves_the_chinese_cut_to_its_english() -> None:
     """A clause placed on the wrong side of a cue boundary moves to the cue whose English it renders."""
-    from subalign.cues import Piece, _rebalance
-    from subalign.spans import SpanSource
+    from subalign.cues import Piece, _rebalance_steps
+    from subalign.spans import SpanSource, run_steps
 
     pieces = [Piece("#1 alpha, #2 beta,", "#1。"), Piece("#3 gamma.", "#2，#3。")]
-    out = _rebalance(pieces, 8.0, NETFLIX, SpanSource(TokenEmbedder()))
+    out = run_steps(_rebalance_steps(pieces, 8.0, NETFLIX), SpanSource(TokenEmbedder()))
     assert [p.zh for p in out] == ["#1。#2，", "#3。"]
     assert [p.en for p in out] == [p.en for p in pieces]
     # Already right: left alone.
-    assert _rebalance(out, 8.0, NETFLIX, SpanSource(TokenEmbedder())) == out
+    assert run_steps(_rebalance_steps(out, 8.0, NETFLIX), SpanSource(TokenEmbedder())) == out
 
 
 @pytest.mark.slow

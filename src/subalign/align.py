@@ -36,7 +36,7 @@ import numpy.typing as npt
 
 from .embed import CachedEmbedder, Embedder, FloatMatrix
 from .model import AlignedPair, Alignment, Bead, Section, Sentence
-from .spans import SpanRequests, SpanSource, SpanSteps, concatenations
+from .spans import SpanRequests, SpanSource, SpanSteps, concatenations, run_steps
 
 IntArray = npt.NDArray[np.int64]
 
@@ -131,21 +131,18 @@ def embed_windows(
     joiner: str,
     keep: Callable[[int, int], bool] | None = None,
     like: Windows | None = None,
-    *,
-    units_from_spans: bool = False,
-    source: SpanSource | None = None,
 ) -> Windows:
     """Embed every window of 1..``max_side`` units.
 
     Single units are embedded as texts through the run's store (they are the
-    sentences every stage shares) unless ``units_from_spans``; longer windows
-    are spans of the joined units (`subalign.spans`: one model pass per block
-    of units instead of one text per window).  With ``keep``, only the
-    windows ``(size, start)`` it accepts are embedded, for callers that know
-    which windows they will read; the others keep their vectors from ``like``
-    (windows of the same units embedded before) or get zero vectors.
-    ``source`` reads the spans from texts prepared ahead (the cue builder's).
-    Lengths are always exact.
+    sentences every stage shares); longer windows are joins of their units'
+    pooled features (USE, `subalign.spans.concatenations`) or spans of the
+    joined units (other models: one pass per block of units instead of one
+    text per window).  With ``keep``, only the windows ``(size, start)`` it
+    accepts are embedded, for callers that know which windows they will
+    read; the others keep their vectors from ``like`` (windows of the same
+    units embedded before) or get zero vectors.  Lengths are always exact.
+    Windows read from spans of prepared texts: `span_windows_steps`.
     """
     sizes = window_counts(len(units), max_side)
     if not sizes:
@@ -157,9 +154,7 @@ def embed_windows(
         rows[k] = [i for i in range(count) if keep is None or keep(k, i)]
     got: dict[int, FloatMatrix] = {}
     longer = {k: idx for k, idx in rows.items() if idx and k > 1}
-    if units_from_spans:
-        got.update(_windows_from_spans(units, source or SpanSource(embedder), joiner, {1: rows[1], **longer}))
-    elif isinstance(embedder, CachedEmbedder) and embedder.pooling:
+    if isinstance(embedder, CachedEmbedder) and embedder.pooling:
         # Windows from their units' pooled features: no second pass over the text.
         if rows.get(1):
             got[1] = embedder.encode([units[i] for i in rows[1]])
@@ -169,7 +164,7 @@ def embed_windows(
         if rows.get(1):
             got[1] = embedder.encode([units[i] for i in rows[1]])
         if longer:
-            got.update(_windows_from_spans(units, source or SpanSource(embedder), joiner, longer))
+            got.update(run_steps(_window_span_steps(units, joiner, longer), SpanSource(embedder)))
     dim = next((v.shape[1] for v in got.values()), like.vecs[1].shape[1] if like is not None else 1)
     out: dict[int, FloatMatrix] = {}
     for k, idx in rows.items():
@@ -185,18 +180,11 @@ def embed_windows(
     return Windows(out, lens)
 
 
-def _windows_from_spans(
-    units: Sequence[str], source: SpanSource, joiner: str, wanted: dict[int, list[int]]
-) -> dict[int, FloatMatrix]:
-    """Vectors of the windows ``wanted`` (size -> starts), read as spans of blocks of joined units."""
-    return source.run(_window_span_steps(units, joiner, wanted))
-
-
 def span_windows_steps(units: Sequence[str], max_side: int, joiner: str) -> SpanSteps[Windows]:
     """Every window of 1..``max_side`` units, all read as spans of the joined units (`SpanSteps`).
 
-    The same vectors as `embed_windows` with ``units_from_spans``, for a
-    caller that batches its requests with others' (the cue builder).
+    For a caller that batches its requests with others' (the cue builder's
+    clause windows, read from the texts it prepared).
     """
     sizes = window_counts(len(units), max_side)
     lens = {k: np.array([len(t) for t in window_texts(units, k, joiner)], dtype=np.float64) for k in sizes}

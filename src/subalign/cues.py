@@ -186,20 +186,15 @@ def _zh_cut_candidates(text: str, fraction: float, k: int, breaks: Sequence[int]
     return [pos for _, pos in scored[:k]]
 
 
-def _best_cut(en: str, zh: str, source: SpanSource | None) -> tuple[int, int | None] | None:
+def _best_cut_steps(en: str, zh: str, scored: bool) -> SpanSteps[tuple[int, int | None] | None]:
     """English and Chinese cut positions so each half of the Chinese renders its English half.
 
-    Without a model: the best English boundary and the Chinese position at
-    the same share of the text.  With one: among the few best English
-    boundaries and, for each, the best Chinese positions (word boundaries),
-    the pair of cuts whose halves match each other best and the other half
-    least (embeddings of the pieces).
+    Without a model (``scored`` false): the best English boundary and the
+    Chinese position at the same share of the text.  With one: among the few
+    best English boundaries and, for each, the best Chinese positions (word
+    boundaries), the pair of cuts whose halves match each other best and the
+    other half least (embeddings of the pieces).
     """
-    return run_steps(_best_cut_steps(en, zh, source is not None), source)
-
-
-def _best_cut_steps(en: str, zh: str, scored: bool) -> SpanSteps[tuple[int, int | None] | None]:
-    """`_best_cut` as `SpanSteps` (``scored``: with a model)."""
     en_cands = _en_cut_candidates(en, _EN_CANDIDATES if scored else 1)
     if not en_cands:
         return None
@@ -420,20 +415,15 @@ _REBALANCE_CANDIDATES = 8
 _REBALANCE_MARGIN = 0.02
 
 
-def _rebalance(pieces: list[Piece], duration: float, profile: StyleProfile, source: SpanSource) -> list[Piece]:
+def _rebalance_steps(pieces: list[Piece], duration: float, profile: StyleProfile) -> SpanSteps[list[Piece]]:
     """Move each Chinese boundary between a pair's pieces to where the halves match their English best.
 
     The clause aligner pairs whole clauses; a translator often moves a few
     words across a clause boundary.  With the English fixed, the Chinese cut
     may move to a nearby word boundary if each half then matches its own
     English better than the other's (own minus crossed similarity), and both
-    still fit.
+    still fit.  Each boundary is judged after the one before it has moved.
     """
-    return source.run(_rebalance_steps(pieces, duration, profile))
-
-
-def _rebalance_steps(pieces: list[Piece], duration: float, profile: StyleProfile) -> SpanSteps[list[Piece]]:
-    """`_rebalance` as `SpanSteps` (each boundary after the one before it has moved)."""
     out = list(pieces)
     for k in range(len(out) - 1):
         a, b = out[k], out[k + 1]
@@ -546,9 +536,18 @@ def _speaker_runs(
 _PREPARED_PAIRS = 64
 
 
-def _texts_of(tp: TimedPair, before: Sequence[Sentence], after: Sequence[Sentence]) -> tuple[str, str]:
-    """The English and Chinese a pair's cues are cut from (with the additions it carries)."""
-    return _join_en([s.text for s in tp.pair.en]), _join_zh([s.text for s in [*before, *tp.pair.zh, *after]])
+@dataclass(frozen=True)
+class _PairToCut:
+    """One pair's sentences (with the additions it carries), texts and duration, and its speaker turns."""
+
+    at: int
+    en_sents: list[Sentence]
+    zh_sents: list[Sentence]
+    en: str
+    zh: str
+    duration: float
+    runs: list[tuple[str | None, str, str]]
+    run_durations: list[float]
 
 
 def _drafts(timed: Sequence[TimedPair], profile: StyleProfile, embedder: Embedder | None) -> list[_Draft]:
@@ -567,31 +566,31 @@ def _drafts(timed: Sequence[TimedPair], profile: StyleProfile, embedder: Embedde
     with_english = [k for k, tp in enumerate(timed) if tp.pair.en]
     for at in range(0, len(with_english), _PREPARED_PAIRS):
         block = with_english[at : at + _PREPARED_PAIRS]
-        # One pair's English and Chinese (with the additions it carries) and its speaker turns.
-        turns: list[tuple[int, list[Sentence], list[Sentence], list[tuple[str | None, str, str]], list[float]]] = []
+        pairs: list[_PairToCut] = []
         for k in block:
             tp = timed[k]
             en_sents = list(tp.pair.en)
             zh_sents = before.get(k, []) + list(tp.pair.zh) + after.get(k, [])
-            runs = _speaker_runs(en_sents, _join_zh([s.text for s in zh_sents]), embedder)
+            en, zh = _join_en([s.text for s in en_sents]), _join_zh([s.text for s in zh_sents])
+            runs = _speaker_runs(en_sents, zh, embedder)
             shares = _weights([Piece(e, z) for _, e, z in runs])
-            turns.append((k, en_sents, zh_sents, runs, [(tp.end - tp.start) * w for w in shares]))
+            d = tp.end - tp.start
+            pairs.append(_PairToCut(k, en_sents, zh_sents, en, zh, d, runs, [d * w for w in shares]))
         if source is not None:
             # The block's pairs are cut from one batch of token features; only pairs that will be cut are scored.
             source.forget()
-            ahead = [(*_texts_of(timed[k], before.get(k, []), after.get(k, [])), timed[k]) for k in block]
-            source.prepare(t for en, zh, tp in ahead if not fits(en, zh, tp.end - tp.start, profile) for t in (en, zh))
+            source.prepare(t for c in pairs if not fits(c.en, c.zh, c.duration, profile) for t in (c.en, c.zh))
         # The cut search of every turn of the block side by side: each model pass serves them all.
         searches = [
             split_pair_steps(en, zh, d, profile, source is not None)
-            for _, _, _, runs, durations in turns
-            for (_, en, zh), d in zip(runs, durations, strict=True)
+            for c in pairs
+            for (_, en, zh), d in zip(c.runs, c.run_durations, strict=True)
         ]
         cut = iter(run_steps(gather(searches), source))
-        for k, en_sents, zh_sents, runs, durations in turns:
-            tp = timed[k]
+        for c in pairs:
+            tp, en_sents, zh_sents = timed[c.at], c.en_sents, c.zh_sents
             placed: list[tuple[Piece, str | None, float]] = []
-            for (speaker, _, _), d in zip(runs, durations, strict=True):
+            for (speaker, _, _), d in zip(c.runs, c.run_durations, strict=True):
                 pieces = next(cut)
                 placed += [(p, speaker, d * w) for p, w in zip(pieces, _weights(pieces), strict=True)]
             en_off = _offsets([s.text for s in en_sents], 1)

@@ -47,7 +47,7 @@ SpanRequests = list[tuple[str, Sequence[Span]]]
 T = TypeVar("T")
 #: A computation that yields the span requests it needs and receives their vectors (one
 #: matrix per request), then returns its result.  Written so, many of them can share one
-#: batch of the model (`gather`); `SpanSource.run` drives one to its result.
+#: batch of the model (`gather`); `run_steps` drives one to its result.
 SpanSteps = Generator[SpanRequests, list[FloatMatrix], T]
 SPACE = "\u2581"
 #: How far USE's token features see (two n-gram layers of two tokens each way).
@@ -135,10 +135,6 @@ class SpanSource:
             trimmed_spans = [trimmed(text, s) for s in spans]
             located.append((feats, text, [(a + shift, b + shift) for a, b in trimmed_spans]))
         return self._encoder.pool(located)
-
-    def run(self, steps: SpanSteps[T]) -> T:
-        """Drive ``steps`` to its result, answering each of its requests with `vectors`."""
-        return run_steps(steps, self)
 
     def _parent_of(self, text: str) -> tuple[_TextFeatures, int] | None:
         # Remembered once found: texts prepared later come after the one found, so it stays the first.
@@ -452,25 +448,17 @@ class UseSpanEncoder:
         np.copyto(emb, m.table[flat])
         emb *= m.scale[chunk, None]
         emb += m.lo[chunk, None]
-        new = np.unique(flat[self._input_row[flat] < 0])
-        room = self.REMEMBERED_IDS - self._n_inputs
-        if len(new) > room:  # the memo is full: this pass computes its own rows
+        new, first = np.unique(flat, return_index=True)
+        unseen = self._input_row[new] < 0
+        new, first = new[unseen], first[unseen]
+        if len(new) > self.REMEMBERED_IDS - self._n_inputs:  # the memo is full: this pass computes its own rows
             return self._project(emb)
         if len(new):
-            ids = np.zeros(max(len(new), self.HEAD_MIN_ROWS), dtype=np.int64)
-            ids[: len(new)] = new
-            c = ids % self._chunks
-            rows = m.table[ids].astype(np.float32)
-            rows *= m.scale[c, None]
-            rows += m.lo[c, None]
-            rows = self._project(rows)[: len(new)]
-            if self._n_inputs + len(new) > len(self._inputs):
-                size = min(max(2 * len(self._inputs), self._n_inputs + len(new), 1024), self.REMEMBERED_IDS)
-                grown = np.zeros((size, rows.shape[1]), dtype=np.float32)
-                if self._n_inputs:
-                    grown[: self._n_inputs] = self._inputs[: self._n_inputs]
-                self._inputs = grown
-            self._inputs[self._n_inputs : self._n_inputs + len(new)] = rows
+            if not len(self._inputs):  # zero pages: only the rows written take memory
+                self._inputs = np.zeros((self.REMEMBERED_IDS, m.proj_W.shape[1]), dtype=np.float32)
+            batch = np.zeros((max(len(new), self.HEAD_MIN_ROWS), emb.shape[1]), dtype=np.float32)
+            batch[: len(new)] = emb[first]
+            self._inputs[self._n_inputs : self._n_inputs + len(new)] = self._project(batch)[: len(new)]
             self._input_row[new] = np.arange(self._n_inputs, self._n_inputs + len(new), dtype=np.int32)
             self._n_inputs += len(new)
         out: np.ndarray = self._inputs[self._input_row[flat]]
