@@ -11,7 +11,7 @@ and a held-out half side by side (Bible: first and second half of the
 verses; TED: the first 48 talks and the other 49), so a later change tuned
 on one half can be judged on the other.
 
-    python benchmarks/null_beads.py [--share 0.04] [--seed 7]
+    python benchmarks/null_beads.py [--share 0.04] [--seed 7 [8 9 ...]]
 """
 
 from __future__ import annotations
@@ -112,14 +112,22 @@ def omission_from_beads(
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--share", type=float, default=0.04)
-    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--seed", type=int, nargs="+", default=[7],
+                    help="draws of deleted units (several: their counts pooled, as one draw varies by +-0.04)")
     args = ap.parse_args()
-    print(f"command: python benchmarks/null_beads.py --share {args.share} --seed {args.seed}")
+    print(f"command: python benchmarks/null_beads.py --share {args.share} --seed {' '.join(map(str, args.seed))}")
     embedder = make_embedder(None)
     t0 = time.perf_counter()
-    for (name, part), res in deletion_counts(SHARED, embedder, args.share, args.seed).items():
-        for kind, counts in res.items():
-            print(f"{name}, {part} half, {kind:<14} {_f1(*counts)}")
+    pooled: dict[tuple[str, str, str], tuple[int, int, int]] = {}
+    for seed in args.seed:
+        for (name, part), res in deletion_counts(SHARED, embedder, args.share, seed).items():
+            for kind, counts in res.items():
+                if len(args.seed) > 1:
+                    print(f"seed {seed}: {name}, {part} half, {kind:<14} {_f1(*counts)}")
+                before = pooled.get((name, part, kind), (0, 0, 0))
+                pooled[(name, part, kind)] = tuple(a + b for a, b in zip(before, counts, strict=True))  # type: ignore[assignment]
+    for (name, part, kind), counts in pooled.items():
+        print(f"{name}, {part} half, {kind:<14} {_f1(*counts)}" + (" (draws pooled)" if len(args.seed) > 1 else ""))
     print(f"{time.perf_counter() - t0:.0f} s")
     return 0
 

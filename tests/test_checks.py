@@ -944,3 +944,75 @@ def test_sentence_rendered_next_door_below_the_weak_pairs_but_clearly_better_tha
     before = pair(20, own_english, line, 0.66)
     found = check_omissions(Alignment([*filler, before, pair(21, alone, "")]), _TableEmbedder(table))
     assert [(f.en, str(f.severity)) for f in found] == [((21,), severity)]
+
+
+def _unit(similarity: float) -> list[float]:
+    """A vector whose cosine with ``[1, 0, 0]`` is ``similarity``."""
+    return [similarity, float(np.sqrt(1 - similarity**2)), 0]
+
+
+@pytest.mark.parametrize(
+    ("chinese", "full_similarity", "reported"),
+    [
+        ("第一句在这里翻译了。", 0.91, True),  # short Chinese; the joined English matches a little better
+        ("第一句在这里翻译了。", 0.95, False),  # the sentence adds too much to the match to be left out
+        (
+            "第一句在这里翻译了，第二句的意思也在这里完整地翻译出来了，一个字都没有少，读者可以放心地阅读这一整段话。",
+            0.91,
+            False,  # Chinese long enough for both sentences
+        ),
+    ],
+)
+def test_chinese_too_short_for_a_merged_sentence(chinese: str, full_similarity: float, reported: bool) -> None:
+    """Joined English dilutes little: when the Chinese's length fits the pair without a weakly matching
+    sentence, that sentence is untranslated even if the pair matches slightly better with it."""
+    first, second = (
+        "This first sentence is rendered in the Chinese here.",
+        "And this second one is not rendered there at all.",
+    )
+    table = {chinese: [1, 0, 0], first: _unit(0.9), second: _unit(0.3), f"{first} {second}": _unit(full_similarity)}
+    pairs = [
+        pair(
+            k,
+            f"#{k} is what we said about this topic today.",
+            f"#{k}这是我们今天关于这个话题说的话。",
+            0.3 + 0.05 * (k % 11),
+        )
+        for k in range(20)
+    ]
+    table.update({pairs[-1].zh_text: [0, 0, 1], "#21这是我们今天关于这个话题说的话。": [0, 0, 1]})
+    merged = AlignedPair(
+        "01",
+        (Sentence(Lang.EN, 20, first, "01", 0, 0, 1), Sentence(Lang.EN, 21, second, "01", 0, 0, 1)),
+        (Sentence(Lang.ZH, 20, chinese, "01", 0, 0, 1),),
+        0.7,
+    )
+    nxt = pair(22, "#21 is what we said about this topic today.", "#21这是我们今天关于这个话题说的话。", 0.6)
+    found = _judged_merged(Alignment([*pairs, merged, nxt]), _TableEmbedder(table))
+    assert [f.en_text for f in found] == ([second] if reported else [])
+
+
+@pytest.mark.parametrize(("rounds", "alone"), [(1, [22]), (3, [21, 22])])
+def test_two_untranslated_sentences_in_one_merged_pair(
+    rounds: int, alone: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sentence moved out uncovers the next: the refinement repeats until nothing moves."""
+    from subalign import checks
+    from subalign.refine import refine_alignment
+
+    from conftest import TokenEmbedder
+
+    monkeypatch.setattr(checks, "MERGED_ROUNDS", rounds)
+    en = ("#20 is what we said.", "#21 this sentence was never translated.", "#22 and this one was not either.")
+    merged = AlignedPair(
+        "01",
+        tuple(Sentence(Lang.EN, 20 + d, t, "01", 0, 0, len(t)) for d, t in enumerate(en)),
+        (Sentence(Lang.ZH, 20, "#20。", "01", 0, 0, 4),),
+        0.5,
+    )
+    pairs = [pair(k, f"#{k} is what we said.", f"#{k}。") for k in range(10)]
+    refined = refine_alignment(Alignment([*pairs, merged]), TokenEmbedder())
+    assert sorted(s.index for p in refined.pairs if not p.zh for s in p.en) == alone
+    assert [s.index for p in refined.pairs if p.zh and p.zh[0].index == 20 for s in p.en] == sorted(
+        {20, 21, 22} - set(alone)
+    )
