@@ -755,11 +755,16 @@ def test_unaligned_sentence_rendered_at_the_start_of_the_next_line(next_chinese:
 def test_sentence_in_a_merged_pair_with_short_chinese(chinese: str, reported: bool) -> None:
     """Chinese short for two sentences: a sentence that adds nothing is reported below the median, not only the
     document's low pairs."""
-    first, second = (
-        "This first sentence is rendered in the Chinese here.",
-        "And this second one is not rendered there at all.",
-    )
-    table = {chinese: [1, 0, 0], first: [1, 0, 0], second: [0.45, 0.893, 0], f"{first} {second}": [1, 1, 0]}
+    table = {chinese: [1, 0, 0], _FIRST: [1, 0, 0], _SECOND: [0.45, 0.893, 0], f"{_FIRST} {_SECOND}": [1, 1, 0]}
+    assert _reported_of_two(chinese, table) == ([_SECOND] if reported else [])
+
+
+_FIRST = "This first sentence is rendered in the Chinese here."
+_SECOND = "And this second one is not rendered there at all."
+
+
+def _reported_of_two(chinese: str, table: dict[str, list[float]]) -> list[str]:
+    """English reported of a 2-1 pair (`_FIRST` + `_SECOND` against ``chinese``) among 20 filler pairs."""
     pairs = [
         pair(
             k,
@@ -769,16 +774,15 @@ def test_sentence_in_a_merged_pair_with_short_chinese(chinese: str, reported: bo
         )
         for k in range(20)
     ]
-    table.update({pairs[-1].zh_text: [0, 0, 1], "#21这是我们今天关于这个话题说的话。": [0, 0, 1]})
+    table = {**table, pairs[-1].zh_text: [0, 0, 1], "#21这是我们今天关于这个话题说的话。": [0, 0, 1]}
     merged = AlignedPair(
         "01",
-        (Sentence(Lang.EN, 20, first, "01", 0, 0, 1), Sentence(Lang.EN, 21, second, "01", 0, 0, 1)),
+        (Sentence(Lang.EN, 20, _FIRST, "01", 0, 0, 1), Sentence(Lang.EN, 21, _SECOND, "01", 0, 0, 1)),
         (Sentence(Lang.ZH, 20, chinese, "01", 0, 0, 1),),
         0.7,
     )
     nxt = pair(22, "#21 is what we said about this topic today.", "#21这是我们今天关于这个话题说的话。", 0.6)
-    found = _judged_merged(Alignment([*pairs, merged, nxt]), _TableEmbedder(table))
-    assert [f.en_text for f in found] == ([second] if reported else [])
+    return [f.en_text for f in _judged_merged(Alignment([*pairs, merged, nxt]), _TableEmbedder(table))]
 
 
 @pytest.mark.parametrize(("clause_vector", "reported"), [([0, 1, 0], False), ([0.5, 1, 0], True)])
@@ -966,30 +970,8 @@ def _unit(similarity: float) -> list[float]:
 def test_chinese_too_short_for_a_merged_sentence(chinese: str, full_similarity: float, reported: bool) -> None:
     """Joined English dilutes little: when the Chinese's length fits the pair without a weakly matching
     sentence, that sentence is untranslated even if the pair matches slightly better with it."""
-    first, second = (
-        "This first sentence is rendered in the Chinese here.",
-        "And this second one is not rendered there at all.",
-    )
-    table = {chinese: [1, 0, 0], first: _unit(0.9), second: _unit(0.3), f"{first} {second}": _unit(full_similarity)}
-    pairs = [
-        pair(
-            k,
-            f"#{k} is what we said about this topic today.",
-            f"#{k}这是我们今天关于这个话题说的话。",
-            0.3 + 0.05 * (k % 11),
-        )
-        for k in range(20)
-    ]
-    table.update({pairs[-1].zh_text: [0, 0, 1], "#21这是我们今天关于这个话题说的话。": [0, 0, 1]})
-    merged = AlignedPair(
-        "01",
-        (Sentence(Lang.EN, 20, first, "01", 0, 0, 1), Sentence(Lang.EN, 21, second, "01", 0, 0, 1)),
-        (Sentence(Lang.ZH, 20, chinese, "01", 0, 0, 1),),
-        0.7,
-    )
-    nxt = pair(22, "#21 is what we said about this topic today.", "#21这是我们今天关于这个话题说的话。", 0.6)
-    found = _judged_merged(Alignment([*pairs, merged, nxt]), _TableEmbedder(table))
-    assert [f.en_text for f in found] == ([second] if reported else [])
+    table = {chinese: [1, 0, 0], _FIRST: _unit(0.9), _SECOND: _unit(0.3), f"{_FIRST} {_SECOND}": _unit(full_similarity)}
+    assert _reported_of_two(chinese, table) == ([_SECOND] if reported else [])
 
 
 @pytest.mark.parametrize(("rounds", "alone"), [(1, [22]), (3, [21, 22])])
