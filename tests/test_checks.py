@@ -998,3 +998,26 @@ def test_two_untranslated_sentences_in_one_merged_pair(
     assert [s.index for p in refined.pairs if p.zh and p.zh[0].index == 20 for s in p.en] == sorted(
         {20, 21, 22} - set(alone)
     )
+
+
+@pytest.mark.parametrize(("later_gain", "alone"), [(0.05, [22]), (0.0, [21, 22])])
+def test_a_second_sentence_out_needs_a_clear_gain(later_gain: float, alone: list[int]) -> None:
+    """After the first pass, a pair gives up another sentence only if it matches clearly better without it
+    (small gains in a row would peel a paragraph off Chinese that renders it)."""
+    from subalign.checks import CheckThresholds
+    from subalign.refine import refine_alignment
+
+    from conftest import TokenEmbedder
+
+    rendered = "#20 " + " ".join(f"#{40 + i}" for i in range(16))  # a long line: one more sentence dilutes it little
+    en = (f"{rendered} is what we said.", "#21 this sentence was never translated.", "#22 and this one was not either.")
+    merged = AlignedPair(
+        "01",
+        tuple(Sentence(Lang.EN, 20 + d, t, "01", 0, 0, len(t)) for d, t in enumerate(en)),
+        (Sentence(Lang.ZH, 20, f"{rendered}。", "01", 0, 0, 4),),
+        0.5,
+    )
+    pairs = [pair(k, f"#{k} is what we said.", f"#{k}。") for k in range(10)]
+    th = CheckThresholds(merged_later_gain=later_gain)
+    refined = refine_alignment(Alignment([*pairs, merged]), TokenEmbedder(), th)
+    assert sorted(s.index for p in refined.pairs if not p.zh for s in p.en) == alone
