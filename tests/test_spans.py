@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -240,3 +241,45 @@ def test_remembered_input_layer_gives_the_same_features_as_a_fresh_encoder(store
     assert fresh._n_inputs == len({t for g in groups for t in g})
     fresh.REMEMBERED_IDS = 0  # a full memo: the pass computes its own rows, with the same result
     np.testing.assert_array_equal(fresh._token_features(groups[::-1])[0], warm._token_features(groups[::-1])[0])
+
+
+@pytest.mark.slow
+def test_zone_sums_are_remembered_for_one_episode(store: CachedEmbedder) -> None:
+    """A zone asked for again is read back, until the episode ends; the memo keeps to its budget."""
+    from subalign.spans import EDGE, UseSpanEncoder, _use_span_encoder
+
+    warm = _use_span_encoder(store)
+    assert warm is not None
+    tokens = [ids for ids in (warm.inner_tokens(t) for t in EN + ZH) if len(ids) >= 2 * EDGE]
+    zones = [([*a[-2 * EDGE :], *b[: 2 * EDGE]], EDGE, 3 * EDGE) for a, b in itertools.pairwise(tokens)]
+    first = warm.zone_sums(zones)
+    asked = len(warm._zones)
+    again = warm.zone_sums([zones[3], zones[0]])
+    assert len(warm._zones) == asked  # nothing computed a second time
+    np.testing.assert_array_equal(again, first[[3, 0]])
+    fresh = UseSpanEncoder(warm._tok, warm._m)
+    np.testing.assert_allclose(fresh.zone_sums([zones[3]]), first[[3]], atol=1e-5)  # another batch: last bits
+    with keeping_token_features(store, []):
+        warm.zone_sums(zones[:1])
+    assert not warm._zones  # an episode's zones do not outlive it
+    fresh.REMEMBERED_ZONES = 2
+    fresh.zone_sums(zones)
+    assert len(fresh._zones) == 2
+
+
+@pytest.mark.slow
+def test_remembered_vectors_equal_a_fresh_stores() -> None:
+    """The store remembers a pooling model's vectors: a warm store answers as a fresh one does, bit for bit."""
+    warm = make_embedder(cache=False)
+    assert isinstance(warm, CachedEmbedder)
+    warm.encode(EN)
+    calls = warm.calls
+    first = warm.encode(EN)
+    assert warm.calls == calls  # every vector remembered: the stored rows are not read
+    mixed = [EN[2], ZH[0], EN[0], ZH[0]]
+    got = warm.encode(mixed)
+    assert warm.calls == calls + 1 and warm.misses == len(EN) + 1  # only the new Chinese sentence went to the model
+    np.testing.assert_array_equal(got[[0, 2]], first[[2, 0]])
+    np.testing.assert_array_equal(got[1], got[3])
+    # What is remembered is the network's value on the stored rows, whatever batch they come in.
+    np.testing.assert_array_equal(got, warm.from_pooled(warm.pooled(mixed)))

@@ -1273,11 +1273,14 @@ _EN_FILLERS = re.compile(
 )
 
 
+# Memoised: the length models ask for each pair's lengths many times over.
+@functools.lru_cache(maxsize=65_536)
 def _en_length(text: str) -> float:
     """Letters and digits of the English, fillers left out."""
     return max(1.0, float(sum(c.isalnum() for c in _EN_FILLERS.sub(" ", text))))
 
 
+@functools.lru_cache(maxsize=65_536)
 def _zh_length(text: str) -> float:
     """Chinese characters, plus Latin letters and digits at 2.5 to one (a Latin name is not a Chinese word)."""
     han = sum("\u4e00" <= c <= "\u9fff" for c in text)

@@ -208,7 +208,8 @@ def keeping_token_features(embedder: Embedder, texts: Iterable[str]) -> Iterator
     For a caller that will cut those texts into spans later: the cue builder
     cuts an episode's pairs, never the clauses and joins the checks embed.
     The context gives a function that adds texts (a pair's text, once the
-    alignment has made it).  The features are dropped on leaving.  A no-op
+    alignment has made it).  The features, and the zone sums remembered
+    meanwhile (`UseSpanEncoder.zone_sums`), are dropped on leaving.  A no-op
     for other models.
     """
     encoder = _use_span_encoder(embedder)
@@ -225,6 +226,7 @@ def keeping_token_features(embedder: Embedder, texts: Iterable[str]) -> Iterator
     finally:
         encoder.keep_texts = frozenset()
         encoder.forget_kept()
+        encoder.forget_zones()
 
 
 def _use_span_encoder(embedder: Embedder) -> UseSpanEncoder | None:
@@ -296,6 +298,10 @@ class UseSpanEncoder:
     #: Kept tokens at most (1 KB each, at half precision), the oldest dropped first: a
     #: 5.6-hour episode keeps about 250,000.  What is left is dropped at the end of the run.
     KEPT_TOKENS = 300_000
+    #: Zone sums remembered (2 KB each), the oldest dropped first: the aligner's sentence
+    #: windows, the refinement and the checks join the same sentences (on the sample, 382 of
+    #: the 1,671 zones asked for were asked for before).  Dropped at the end of an episode.
+    REMEMBERED_ZONES = 20_000
 
     def __init__(self, tokenizer: Any, backend: Any) -> None:
         self._tok = tokenizer
@@ -307,6 +313,7 @@ class UseSpanEncoder:
         # text -> (token ids with start and end, projected features): see KEEP_MIN_TOKENS.
         self._kept: OrderedDict[str, tuple[list[int], np.ndarray]] = OrderedDict()
         self._kept_tokens = 0
+        self._zones: OrderedDict[tuple[tuple[int, ...], int, int], np.ndarray] = OrderedDict()
         #: The texts whose token features pooling keeps (`keeping_token_features`: only a run that builds cues).
         self.keep_texts: frozenset[str] = frozenset()
         # Token id -> row of `_inputs` (-1: not computed yet): see `_input_layer`.
@@ -548,6 +555,10 @@ class UseSpanEncoder:
         self._kept.clear()
         self._kept_tokens = 0
 
+    def forget_zones(self) -> None:
+        """Drop every remembered zone sum."""
+        self._zones.clear()
+
     def _take_kept(self, text: str, ids: list[int]) -> np.ndarray | None:
         """The kept projected features of ``text`` if its tokens are ``ids`` (then forgotten here)."""
         kept = self._kept.pop(text, None)
@@ -562,24 +573,38 @@ class UseSpanEncoder:
         A zone is a short token sequence around where texts are joined: the
         features of the tokens picked depend only on tokens the sequence
         holds (`EDGE` either way), so they are exactly those of the joined text.
+        Each distinct zone is computed once (up to `REMEMBERED_ZONES`) until
+        `forget_zones`.  A zone's features differ in the last bits with the
+        batch it is computed in (the layers run on the rows its batch needs),
+        so the memo lives for one episode (`keeping_token_features`): an
+        episode's results then do not depend on the episodes run before it in
+        the same process (a batch worker).
         """
-        out = np.zeros((len(zones), self._emb_dim), dtype=np.float32)
+        keys = [(tuple(ids), a, b) for ids, a, b in zones]
+        todo = [k for k in dict.fromkeys(keys) if k not in self._zones]
         at = 0
-        while at < len(zones):
+        while at < len(todo):
             stop, budget = at, 0
-            while stop < len(zones) and (stop == at or budget + len(zones[stop][0]) <= self.TOKEN_BUDGET):
-                budget += len(zones[stop][0])
+            while stop < len(todo) and (stop == at or budget + len(todo[stop][0]) <= self.TOKEN_BUDGET):
+                budget += len(todo[stop][0])
                 stop += 1
-            groups = [z[0] for z in zones[at:stop]]
+            batch = todo[at:stop]
+            groups = [list(ids) for ids, _, _ in batch]
             offsets = np.cumsum([0, *map(len, groups[:-1])])
-            spans = zip(offsets, zones[at:stop], strict=True)
-            wanted = np.concatenate([np.arange(o + a, o + b) for o, (_, a, b) in spans])
+            wanted = np.concatenate([np.arange(o + a, o + b) for o, (_, a, b) in zip(offsets, batch, strict=True)])
             feats, starts = self._token_features(groups, wanted)
-            picked = np.stack(
-                [feats[s + a : s + b].sum(axis=0) for s, (_, a, b) in zip(starts, zones[at:stop], strict=True)]
-            )
-            out[at:stop] = picked @ self._m.cnn_W
+            picked = np.zeros((max(len(batch), self.HEAD_MIN_ROWS), feats.shape[1]), dtype=np.float32)
+            for r, (start, (_, a, b)) in enumerate(zip(starts, batch, strict=True)):
+                picked[r] = feats[start + a : start + b].sum(axis=0)
+            for key, row in zip(batch, picked[: len(batch)] @ self._m.cnn_W, strict=True):
+                self._zones[key] = row
             at = stop
+        out = np.zeros((len(zones), self._emb_dim), dtype=np.float32)
+        for r, key in enumerate(keys):
+            out[r] = self._zones[key]
+            self._zones.move_to_end(key)
+        while len(self._zones) > self.REMEMBERED_ZONES:
+            self._zones.popitem(last=False)
         return out
 
     def inner_tokens(self, text: str, *, joined: bool = False) -> list[int]:
