@@ -96,12 +96,37 @@ def test_manifest_with_a_missing_caption_file(tmp_path: Path, catalogue: Path) -
     assert rows["ep2"]["status"] == "failed" and "missing.en.vtt: no such file (caption file)" in rows["ep2"]["error"]
 
 
-def test_sigkill_then_resume_loses_and_redoes_nothing(tmp_path: Path, catalogue: Path) -> None:
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    kids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                kids.append(int(entry.name))
+    return kids
+
+
+def _running(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize(("executor", "jobs"), [("local", 1), ("local", 2), ("ray", 2)])
+def test_sigkill_then_resume_loses_and_redoes_nothing(
+    tmp_path: Path, catalogue: Path, executor: str, jobs: int
+) -> None:
     (catalogue / "empty.md").unlink()
     (catalogue / "garbage.txt").unlink()
     out = tmp_path / "out"
     env = {**os.environ, "SUBALIGN_CACHE_DIR": str(tmp_path / "cache"), "PYTHONIOENCODING": "utf-8"}
     args = [sys.executable, "-m", "subalign", "batch", str(catalogue), "-o", str(out), "--duration", "5:00"]
+    args += ["--jobs", str(jobs), "--executor", executor]
     proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     state = out / ".subalign" / "state.sqlite"
     deadline = time.time() + 300
@@ -117,8 +142,18 @@ def test_sigkill_then_resume_loses_and_redoes_nothing(tmp_path: Path, catalogue:
                 break
         time.sleep(0.05)
     assert proc.poll() is None, "the batch finished before it could be killed"
+    workers = _children(proc.pid) if jobs > 1 else []
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    # The workers (a pool's processes, Ray's actors) die with the batch: none finishes an
+    # episode nobody records, nothing is written after the kill.
+    deadline = time.time() + 10
+    while time.time() < deadline and any(_running(w) for w in workers):
+        time.sleep(0.1)
+    assert not [w for w in workers if _running(w)]
+    written = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and ".subalign" not in p.parts}
+    time.sleep(6)  # longer than one of these episodes takes
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and ".subalign" not in p.parts} == written
     # No torn or temporary file among the outputs (staging is the batch's own folder).
     outputs = [p for p in out.rglob("*") if p.is_file() and ".subalign" not in p.parts]
     assert not [p for p in outputs if p.name.startswith(".") or p.suffix == ".tmp"]

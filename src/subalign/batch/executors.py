@@ -7,6 +7,7 @@ they finish, in any order; the model is loaded once per worker process.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any, Protocol
 
 from ..errors import EnvironmentProblem
 from .catalogue import EpisodeSpec
-from .worker import BatchSettings, init_process, run_in_process, run_one
+from .worker import BatchSettings, end_with_parent, init_process, run_in_process, run_one
 
 
 class Executor(Protocol):
@@ -45,8 +46,12 @@ class LocalExecutor:
             return
         context = multiprocessing.get_context("spawn")
         workers = min(self.jobs, len(specs))
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=init_process, initargs=(settings,)) as pool:
-            futures = [pool.submit(run_in_process, spec, out_dir, staging, settings) for spec in specs]
+        # The workers end with this process, even when it is killed (`init_process`).
+        parent = os.getpid()
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=init_process, initargs=(settings, parent)
+        ) as pool:
+            futures = [pool.submit(run_in_process, spec, out_dir, staging, settings, parent) for spec in specs]
             for future in as_completed(futures):
                 yield future.result()
 
@@ -89,6 +94,7 @@ class RayExecutor:
             """Holds one embedder for every episode this actor runs."""
 
             def __init__(self, settings: BatchSettings) -> None:
+                end_with_parent(os.getppid())
                 self.settings = settings
                 self.embedder = settings.embedder()
 

@@ -116,13 +116,44 @@ def run_one(
 _PROCESS_EMBEDDER: list[Embedder] = []
 
 
-def init_process(settings: BatchSettings) -> None:
-    """Pool initializer: load the model once for this process."""
+def init_process(settings: BatchSettings, parent: int | None = None) -> None:
+    """Pool initializer: end with the batch's process (``parent``), then load the model once for this process."""
+    if parent is not None:
+        end_with_parent(parent)
     _PROCESS_EMBEDDER[:] = [settings.embedder()]
 
 
-def run_in_process(spec: EpisodeSpec, out_dir: Path, staging: Path, settings: BatchSettings) -> dict[str, Any]:
+def end_with_parent(parent: int) -> None:
+    """Have the kernel kill this worker when its parent process dies, SIGKILL included (Linux).
+
+    The parent is the batch's process for a pool worker, the node's Ray
+    raylet for a Ray actor (a local Ray's raylet ends with the batch that
+    started it).  Without it a killed batch leaves its workers running:
+    they finish the episodes they hold, unrecorded, while the re-run does
+    them again.  Elsewhere a pool worker only notices at its next episode
+    (`run_in_process`).
+    """
+    import os
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # the batch died before the request was made
+        os._exit(1)
+
+
+def run_in_process(
+    spec: EpisodeSpec, out_dir: Path, staging: Path, settings: BatchSettings, parent: int | None = None
+) -> dict[str, Any]:
     """`run_one` with this process's embedder (see `init_process`)."""
+    import os
+
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)  # the batch is gone: nobody would record this episode
     if not _PROCESS_EMBEDDER:
         init_process(settings)
     return run_one(spec, out_dir, staging, settings, _PROCESS_EMBEDDER[0])
