@@ -51,6 +51,20 @@ def test_folder_catalogue_by_naming_convention(catalogue: Path) -> None:
     assert specs["ep2"].zh == catalogue / "ep2.zh.md"
 
 
+def test_folder_caption_files_are_episodes_when_no_transcript_is_beside_them(tmp_path: Path) -> None:
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    for name in ("talk.en.srt", "talk.zh.vtt", "bilingual.srt", "ep.md", "ep.en.vtt", "ep.zh.srt", "solo.zh.srt"):
+        (folder / name).write_text("", encoding="utf-8")
+    specs = {s.name: s for s in read_catalogue(folder)}
+    assert sorted(specs) == ["bilingual", "ep", "solo", "talk"]
+    assert (specs["talk"].transcript, specs["talk"].zh) == (folder / "talk.en.srt", folder / "talk.zh.vtt")
+    assert (specs["bilingual"].transcript, specs["bilingual"].zh) == (folder / "bilingual.srt", None)
+    # Beside a transcript, the English track times it; the Chinese one is not a timing source.
+    assert (specs["ep"].transcript, specs["ep"].captions) == (folder / "ep.md", folder / "ep.en.vtt")
+    assert specs["solo"].transcript == folder / "solo.zh.srt"  # fails when read: Chinese lines only
+
+
 def test_batch_isolates_failures_resumes_and_matches_single_runs(tmp_path: Path, catalogue: Path) -> None:
     out = tmp_path / "out"
     result = run_batch(catalogue, out, _settings(tmp_path))

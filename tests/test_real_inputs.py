@@ -18,8 +18,10 @@ from pathlib import Path
 import pysrt
 import pytest
 
+from subalign.segment import split_english
+
 import inputs_gen as gen
-from captions_gen import auto_vtt, json3, speak, srv3
+from captions_gen import auto_vtt, json3, manual_srt, speak, srv3
 from conftest import run_cli
 
 pytestmark = pytest.mark.slow
@@ -242,3 +244,97 @@ def test_condensed_translation_keeps_every_cue_above_the_minimum(tmp_path: Path)
         ]
         too_short = any("needs more time than the duration" in r for r in report["gate"]["reasons"])
         assert too_short == (duration == "1:30")  # 90 s cannot hold these cues: said, not hidden
+
+
+def _subtitle_style_zh(zh_paragraphs: list[str]) -> list[str]:
+    """A Chinese translation as a subtitle track has it: a line per clause, no punctuation at a line's end."""
+    lines: list[str] = []
+    for p in zh_paragraphs:
+        for clause in re.split(r"(?<=[，。！？；])", p):
+            clause = clause.strip().rstrip("，。；")
+            if clause:
+                lines.append(clause)
+    return lines
+
+
+def _vtt(lines: list[str], start: float = 5.0, per_line: float = 2.0) -> str:
+    def ts(t: float) -> str:
+        return f"{int(t // 3600):02d}:{int(t // 60 % 60):02d}:{t % 60:06.3f}"
+
+    at = [start + k * per_line for k in range(len(lines))]
+    cues = [f"{ts(a)} --> {ts(a + per_line - 0.1)}\n{ln}" for a, ln in zip(at, lines, strict=True)]
+    return "WEBVTT\n\n" + "\n\n".join(cues) + "\n"
+
+
+@pytest.mark.parametrize("english", ["manual srt", "auto vtt"])
+def test_caption_tracks_as_the_transcript(tmp_path: Path, english: str) -> None:
+    """An English caption track and a Chinese translation track: read as the two files, timed by the English."""
+    speech = gen.first_section()
+    sentences = [p[a:b] for p in speech.en for a, b in split_english(p)]
+    words, starts = speak(sentences, seed=4, intro=3.0)
+    en = tmp_path / ("ep.en.srt" if english == "manual srt" else "ep.en.vtt")
+    track = manual_srt(sentences, starts, words) if english == "manual srt" else auto_vtt(words)
+    en.write_text(track, encoding="utf-8")
+    zh_lines = _subtitle_style_zh(speech.zh)
+    zh = tmp_path / "ep.zh.vtt"
+    zh.write_text(_vtt(zh_lines), encoding="utf-8")
+    out, report = _run(tmp_path, en, zh)
+    assert report["input"]["layout"] == "two-files"
+    assert any("caption file" in n for n in report["input"]["notes"])
+    # The English captions time the subtitles (no --duration, no --captions given).
+    assert report["timing"]["captions"]["path"] == str(en)
+    assert report["timing"]["sources"] == {"captions": len(report["sections"][0]["pairs"])}
+    # Every caption word and every Chinese character reaches the subtitles or the report.
+    en_cues, zh_cues = _track(out, "en"), _track(out, "zh-Hans")
+    shown = " ".join(c.text.replace("\n", " ") for c in en_cues).split()
+    if english == "manual srt":
+        assert shown == " ".join(sentences).split()
+    else:  # as the track has them (lower case, no punctuation), each once although the cues roll
+        spoken = ["".join(c for c in w.lower() if c.isalnum() or c in "'%-") for w, _, _ in words]
+        assert shown == [w for w in spoken if w]
+    kept = Counter(_HAN.findall("".join(c.text for c in zh_cues)))
+    aside = Counter(_HAN.findall("".join(b["text"] for b in report["set_aside"]["blocks"])))
+    assert not Counter(_HAN.findall("".join(zh_lines))) - kept - aside
+    # The Chinese track's lines were joined into sentences, not aligned one subtitle line at a time.
+    assert report["counts"]["zh_sentences"] < len(zh_lines) / 2
+    assert report["style"]["hard_violations"] == 0
+
+
+def test_a_bilingual_subtitle_file_read_back_gives_the_same_pairs(tmp_path: Path) -> None:
+    """subalign's own bilingual SRT, given as the transcript: its English and Chinese lines are the two texts."""
+    speech = gen.first_section()
+    episode = tmp_path / "ep.md"
+    episode.write_text("## Ep\n\n### 01\n\n" + "\n\n".join(speech.en + speech.zh) + "\n", encoding="utf-8")
+    first, report = _run(tmp_path, episode, None, "--duration", "3:00")
+    (bilingual,) = first.glob("*.en-zh.srt")
+    again = tmp_path / "again"
+    done = run_cli("run", str(bilingual), "-o", str(again), "--json")
+    assert done.returncode in (0, 1), done.stderr
+    back = json.loads((again / "report.json").read_text(encoding="utf-8"))
+    assert back["input"]["notes"] == [
+        f"{bilingual.name}: read as a bilingual caption file (its English and its Chinese lines)"
+    ]
+    assert back["timing"]["captions"]["path"] == str(bilingual)
+    # The same English words and Chinese characters, and nearly the same pairs.
+    def en_words(out: Path) -> list[str]:
+        return " ".join(c.text.replace("\n", " ") for c in _track(out, "en")).split()
+
+    def zh_chars(out: Path) -> Counter[str]:
+        return Counter(_HAN.findall("".join(c.text for c in _track(out, "zh-Hans"))))
+
+    assert en_words(again) == en_words(first)
+    assert zh_chars(again) == zh_chars(first)
+    assert abs(back["counts"]["pairs"] - report["counts"]["pairs"]) <= 0.1 * report["counts"]["pairs"]
+
+
+def test_an_english_caption_file_alone_asks_for_the_chinese(tmp_path: Path) -> None:
+    en = tmp_path / "ep.en.srt"
+    en.write_text("1\n00:00:01,000 --> 00:00:02,500\nHello there.\n\n2\n00:00:03,000 --> 00:00:04,000\nBye.\n",
+                  encoding="utf-8")
+    done = run_cli("run", str(en), "-o", str(tmp_path / "out"))
+    assert done.returncode == 3, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"subalign: error: {en}: is a caption file with English lines only, no Chinese "
+        "(for the Chinese give a second file with --zh)"
+    ]
+    assert not (tmp_path / "out").exists()

@@ -67,7 +67,8 @@ def test_two_plain_files(tmp_path: Path) -> None:
         ("### 01\n\nOnly English here.\n\nAnd more English.\n", "has no Chinese text"),
         ("### 01\n\n只有中文。\n", "has no English text"),
         ("Only English.\n\nStill English.\n", "has no Chinese text"),
-        ("1\n00:00:01,000 --> 00:00:02,000\nHello\n你好\n", "looks like a subtitle file"),
+        ("1\n00:00:01,000 --> 00:00:02,000\nHello.\n", "is a caption file with English lines only"),
+        ("WEBVTT\n\n00:01.000 --> 00:02.000\n你好。\n", "is a caption file with Chinese lines only"),
         ("Привет мир.\n\nЕщё текст.\n", "has no English or Chinese text"),
     ],
 )
@@ -78,6 +79,21 @@ def test_layout_errors_name_the_file(tmp_path: Path, content: str, problem: str)
         read_transcript(f)
     assert problem in str(err.value)
     assert str(f) in str(err.value)
+
+
+def test_a_bilingual_caption_file_is_read_as_its_two_languages(tmp_path: Path) -> None:
+    f = tmp_path / "talk.srt"
+    f.write_text(
+        "1\n00:00:01,000 --> 00:00:03,000\n大家好，欢迎收听\nHi, listeners. Welcome\n\n"
+        "2\n00:00:03,100 --> 00:00:05,000\nNo Priors。\nback to No Priors.\n\n"
+        "3\n00:00:06,000 --> 00:00:08,000\n今天我们请到了 Andrej\nToday we have Andrej.\n",
+        encoding="utf-8",
+    )
+    t = read_transcript(f)
+    assert t.layout == "two-files" and "bilingual caption file" in t.notes[-1]
+    # English lines run on to a sentence end; "No Priors。" is Chinese by its punctuation.
+    assert [p.text for p in t.sections[0].en] == ["Hi, listeners. Welcome back to No Priors.", "Today we have Andrej."]
+    assert [p.text for p in t.sections[0].zh] == ["大家好，欢迎收听 No Priors。", "今天我们请到了 Andrej"]
 
 
 def test_wrong_language_in_plain_file(tmp_path: Path) -> None:

@@ -171,13 +171,18 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print a machine-readable 
 @app.command()
 def run(
     episodes: Annotated[
-        list[Path], typer.Argument(help="Transcript file(s) or folder(s) of them. With --zh: the English file.")
+        list[Path],
+        typer.Argument(
+            help="Transcript file(s) or folder(s) of them; a caption track (SRT, VTT, json3, srv3) is read as one "
+            "(a bilingual one alone). With --zh: the English file."
+        ),
     ],
     out_dir: Annotated[
         Path, typer.Option("--out", "-o", help="Output folder (one sub-folder per episode when several).")
     ] = Path("out"),
     zh: Annotated[
-        Path | None, typer.Option("--zh", help="Chinese file, when the English and Chinese are two plain files.")
+        Path | None,
+        typer.Option("--zh", help="Chinese file, when the English and Chinese are two files (text or caption tracks)."),
     ] = None,
     media: Annotated[
         Path | None,

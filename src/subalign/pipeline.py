@@ -34,6 +34,7 @@ from .lint import lint_outputs
 from .media import media_duration
 from .model import AlignedPair, Alignment, Chapter, Lang, Section, Sentence, TimedPair, Transcript
 from .readers import read_transcript
+from .readers.caption_text import is_caption_file
 from .readers.captions import read_caption_track
 from .readers.labels import chapter_list
 from .refine import refine_alignment
@@ -152,6 +153,15 @@ def _timing_mode(options: RunOptions) -> str:
     return mode
 
 
+def _captions_from_transcript(options: RunOptions) -> RunOptions:
+    """An English transcript given as a caption file times the subtitles, unless media or captions are given."""
+    if options.captions is not None or options.media is not None or options.timing not in ("auto", "captions"):
+        return options
+    if not is_caption_file(read_text(options.transcript)):
+        return options
+    return replace(options, captions=options.transcript)
+
+
 def _has_anchors(transcript: Transcript) -> bool:
     paragraphs = (p for sec in transcript.sections for lang in (Lang.EN, Lang.ZH) for p in sec.paragraphs(lang))
     return bool(transcript.chapters) or any(p.anchors for p in paragraphs)
@@ -268,6 +278,7 @@ def run_episode(options: RunOptions, embedder: Embedder, progress: Progress | No
     """Run the whole pipeline for one episode and write its files."""
     say = progress or (lambda _msg: None)
     say("reading transcript")
+    options = _captions_from_transcript(options)
     transcript = read_transcript(options.transcript, options.zh_file)
     # The cue builder cuts long pairs: the model keeps the token features of the episode's
     # sentences, and of its pairs' texts once aligned, from the first pass over them

@@ -7,7 +7,11 @@ paths are relative to the manifest; empty cells are allowed.
 Folder, by naming convention: ``NAME.md`` or ``NAME.txt`` is an episode,
 ``NAME.en.*`` with ``NAME.zh.*`` a two-file episode; ``NAME.*.srt|vtt|json3|srv3``
 and ``NAME.{mp4,mkv,webm,m4a,mp3,opus,wav}`` beside them are its captions and
-media.  A problem with one episode (a missing file, half of a pair) is that
+media (an English or unlabelled caption file times it; a Chinese one cannot).
+A NAME with caption files and no transcript is an episode read from its
+captions (`subalign.readers.caption_text`): ``NAME.en.srt`` with
+``NAME.zh.vtt`` the two languages, a single ``NAME.srt`` a bilingual track.
+A problem with one episode (a missing file, half of a pair) is that
 episode's error, never the catalogue's.
 """
 
@@ -96,22 +100,35 @@ def read_folder(folder: Path) -> list[EpisodeSpec]:
     """Episodes of a folder, by naming convention."""
     files = sorted(f for f in folder.iterdir() if f.is_file() and not f.name.startswith("."))
     transcripts: dict[str, dict[str, Path]] = {}
-    captions: dict[str, Path] = {}
+    captions: dict[str, dict[str, Path]] = {}
     media: dict[str, Path] = {}
     for f in files:
         suffix = f.suffix.lower()
         stem = f.stem
+        m = _LANG.search(stem)
+        lang = m.group(1).lower()[:2] if m else ""
         if suffix in TRANSCRIPT_SUFFIXES:
-            m = _LANG.search(stem)
-            lang = (m.group(1).lower()[:2] if m else "")
             transcripts.setdefault(_LANG.sub("", stem) or stem, {})[lang] = f
         elif suffix in CAPTION_SUFFIXES:
-            captions.setdefault(_LANG.sub("", stem) or stem, f)
+            captions.setdefault(_LANG.sub("", stem) or stem, {}).setdefault(lang, f)
         elif suffix in MEDIA_SUFFIXES:
             media.setdefault(stem, f)
     specs: list[EpisodeSpec] = []
-    for name, by_lang in sorted(transcripts.items()):
-        cap, med = captions.get(name), media.get(name)
+    for name, tracks in captions.items():
+        if name in transcripts:
+            continue
+        if "en" in tracks and "zh" in tracks:
+            specs.append(EpisodeSpec(name, tracks["en"], tracks["zh"], None, media.get(name)))
+        elif len(tracks) == 1:
+            specs.append(EpisodeSpec(name, next(iter(tracks.values())), None, None, media.get(name)))
+        else:
+            have = ", ".join(p.name for p in tracks.values())
+            specs.append(EpisodeSpec(name, next(iter(tracks.values())), None, None, media.get(name),
+                                     error=f"{have}: caption files with no transcript, and not one English "
+                                     "and one Chinese track to read as its two languages"))
+    for name, by_lang in transcripts.items():
+        tracks = captions.get(name, {})
+        cap, med = tracks.get("en") or tracks.get(""), media.get(name)
         if "" in by_lang:
             specs.append(EpisodeSpec(name, by_lang[""], None, cap, med))
         elif "en" in by_lang and "zh" in by_lang:
@@ -122,8 +139,10 @@ def read_folder(folder: Path) -> list[EpisodeSpec]:
             specs.append(EpisodeSpec(name, have, None, cap, med,
                                      error=f"{have}: no {name}.{other}.md or .txt beside it to pair with"))
     if not specs:
-        raise InputError("holds no transcripts (NAME.md, NAME.txt, or NAME.en.* with NAME.zh.*)", folder)
-    return specs
+        raise InputError(
+            "holds no transcripts (NAME.md, NAME.txt, NAME.en.* with NAME.zh.*, or caption files)", folder
+        )
+    return sorted(specs, key=lambda spec: spec.name)
 
 
 def read_catalogue(path: Path) -> list[EpisodeSpec]:

@@ -19,13 +19,14 @@ that accepts them:
 
 from __future__ import annotations
 
-import re
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputError
-from ..model import Transcript
+from ..model import Lang, Transcript
 from ..textio import DecodedText, read_text
 from .base import READERS, LayoutReader, register
+from .caption_text import caption_documents, is_caption_file
 from .episode import EpisodeReader
 from .halves import HalvesReader
 from .scan import Scan, scan
@@ -34,22 +35,39 @@ from .two_files import read_two_files
 register(EpisodeReader())
 register(HalvesReader())
 
-_TIMECODE = re.compile(r"^\s*\d{1,2}:\d{2}:\d{2}[,.]\d{3}\s*-->", re.M)
-
 __all__ = ["READERS", "LayoutReader", "Scan", "parse_document", "read_transcript", "register", "scan"]
 
 
 def read_transcript(path: Path, zh_path: Path | None = None) -> Transcript:
-    """Read a transcript from one bilingual file, or from an English and a Chinese file."""
+    """Read a transcript from one bilingual file, or from an English and a Chinese file.
+
+    Either file may be a caption track (`subalign.readers.caption_text`):
+    its text is read as the transcript's, a bilingual caption file's
+    English and Chinese lines as the two files.
+    """
     doc = read_text(path)
-    if _TIMECODE.search(doc.text):
-        raise InputError("looks like a subtitle file (it has timecodes), not a transcript: give it as --captions", path)
-    if zh_path is not None:
-        zh_doc = read_text(zh_path)
-        if _TIMECODE.search(zh_doc.text):
-            raise InputError("looks like a subtitle file (it has timecodes), not a transcript", zh_path)
-        return read_two_files(doc, zh_doc)
-    return parse_document(doc)
+    if zh_path is None:
+        if is_caption_file(doc):
+            both = caption_documents(doc, (Lang.EN, Lang.ZH))
+            note = f"{path.name}: read as a bilingual caption file (its English and its Chinese lines)"
+            return _noted(read_two_files(both[Lang.EN], both[Lang.ZH]), note)
+        return parse_document(doc)
+    zh_doc = read_text(zh_path)
+    notes = []
+    if is_caption_file(doc):
+        doc = caption_documents(doc, (Lang.EN,))[Lang.EN]
+        notes.append(f"{path.name}: the English read from a caption file")
+    if is_caption_file(zh_doc):
+        zh_doc = caption_documents(zh_doc, (Lang.ZH,))[Lang.ZH]
+        notes.append(f"{zh_path.name}: the Chinese read from a caption file (its text only, not its times)")
+    result = read_two_files(doc, zh_doc)
+    for note in notes:
+        result = _noted(result, note)
+    return result
+
+
+def _noted(transcript: Transcript, note: str) -> Transcript:
+    return replace(transcript, notes=(*transcript.notes, note))
 
 
 def parse_document(doc: DecodedText) -> Transcript:

@@ -37,7 +37,15 @@ from .srt import read_srt
 from .srv import read_srv
 from .vtt import read_vtt
 
-__all__ = ["CAPTION_READERS", "CaptionTrack", "CaptionWord", "RawCue", "read_caption_track", "track_words"]
+__all__ = [
+    "CAPTION_READERS",
+    "CaptionTrack",
+    "CaptionWord",
+    "RawCue",
+    "caption_format",
+    "read_caption_track",
+    "track_words",
+]
 
 #: format name -> reader of the file's text, returning its cues and what it skipped.
 CAPTION_READERS: dict[str, Callable[[str, Path], tuple[list[RawCue], Counter[str]]]] = {
@@ -140,7 +148,8 @@ def track_words(cues: list[RawCue]) -> tuple[list[CaptionWord], list[float], boo
     return words, starts, False
 
 
-def _format_of(text: str, path: Path) -> str:
+def caption_format(text: str, path: Path) -> str:
+    """The caption format of a file's text: its content first, then its suffix."""
     head = text.lstrip("\ufeff \n\t")[:200]
     suffix = path.suffix.lower().lstrip(".")
     if head.startswith("{"):
@@ -159,7 +168,7 @@ def _format_of(text: str, path: Path) -> str:
 def read_caption_track(path: Path) -> CaptionTrack:
     """Read a caption file of any supported format; :class:`InputError` when it holds no timed words."""
     text = read_text(path).text
-    fmt = _format_of(text, path)
+    fmt = caption_format(text, path)
     cues, skipped = CAPTION_READERS[fmt](text, path)
     if not cues:
         raise InputError(f"holds no captions this {fmt} reader can use", path)
