@@ -300,13 +300,16 @@ def test_caption_tracks_as_the_transcript(tmp_path: Path, english: str) -> None:
     assert report["style"]["hard_violations"] == 0
 
 
-def test_a_bilingual_subtitle_file_read_back_gives_the_same_pairs(tmp_path: Path) -> None:
-    """subalign's own bilingual SRT, given as the transcript: its English and Chinese lines are the two texts."""
+@pytest.mark.parametrize("kind", ["srt", "vtt", "ass"])
+def test_a_bilingual_subtitle_file_read_back_gives_the_same_pairs(tmp_path: Path, kind: str) -> None:
+    """subalign's own bilingual subtitles, given as the transcript: their English and Chinese lines are the texts."""
     speech = gen.first_section()
     episode = tmp_path / "ep.md"
+    k = next(i for i, p in enumerate(speech.en) if " and " in p)
+    speech.en[k] = speech.en[k].replace(" and ", " & ", 1)  # escaped in WebVTT, read back as written
     episode.write_text("## Ep\n\n### 01\n\n" + "\n\n".join(speech.en + speech.zh) + "\n", encoding="utf-8")
     first, report = _run(tmp_path, episode, None, "--duration", "3:00")
-    (bilingual,) = first.glob("*.en-zh.srt")
+    (bilingual,) = first.glob(f"*.en-zh.{kind}")
     again = tmp_path / "again"
     done = run_cli("run", str(bilingual), "-o", str(again), "--json")
     assert done.returncode in (0, 1), done.stderr
@@ -322,7 +325,7 @@ def test_a_bilingual_subtitle_file_read_back_gives_the_same_pairs(tmp_path: Path
     def zh_chars(out: Path) -> Counter[str]:
         return Counter(_HAN.findall("".join(c.text for c in _track(out, "zh-Hans"))))
 
-    assert en_words(again) == en_words(first)
+    assert en_words(again) == en_words(first) and "&" in en_words(first)
     assert zh_chars(again) == zh_chars(first)
     assert abs(back["counts"]["pairs"] - report["counts"]["pairs"]) <= 0.1 * report["counts"]["pairs"]
 

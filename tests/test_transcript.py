@@ -96,6 +96,33 @@ def test_a_bilingual_caption_file_is_read_as_its_two_languages(tmp_path: Path) -
     assert [p.text for p in t.sections[0].zh] == ["大家好，欢迎收听 No Priors。", "今天我们请到了 Andrej"]
 
 
+_ASS_STYLE = "&H00FFFFFF,&H000000FF,&H00000000,&H00000000,0,0,0,0,100,100,0,0,1,2,0,2,10,10,10,1"
+
+
+def test_a_fansub_ass_file_is_read_by_its_dialogue_events(tmp_path: Path) -> None:
+    """Each language in its own event and style, override tags, a comment and a drawing (passed over)."""
+    f = tmp_path / "talk.ass"
+    f.write_text(
+        "[Script Info]\nScriptType: v4.00+\n\n[V4+ Styles]\n"
+        "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, "
+        "Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, "
+        "MarginR, MarginV, Encoding\n"
+        f"Style: 中文,Noto Sans CJK SC,60,{_ASS_STYLE}\n"
+        f"Style: English,Arial,40,{_ASS_STYLE}\n"
+        "\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+        "Comment: 0,0:00:00.00,0:00:01.00,中文,,0,0,0,,翻译：某字幕组\n"
+        "Dialogue: 0,0:00:01.00,0:00:03.00,中文,,0,0,0,,{\\fad(200,200)}大家好\n"
+        "Dialogue: 0,0:00:01.00,0:00:03.00,English,,0,0,0,,{\\i1}Hi there,{\\i0} and\\Nwelcome back.\n"
+        "Dialogue: 0,0:00:02.00,0:00:03.00,中文,,0,0,0,,{\\p1}m 0 0 l 100 0 100 100{\\p0}\n"
+        "Dialogue: 0,0:00:03.50,0:00:05.00,中文,,0,0,0,,欢迎回来。\n"
+        "Dialogue: 0,0:00:03.50,0:00:05.00,English,,0,0,0,,Good to see you.\n",
+        encoding="utf-8",
+    )
+    t = read_transcript(f)
+    assert [p.text for p in t.sections[0].en] == ["Hi there, and welcome back.", "Good to see you."]
+    assert [p.text for p in t.sections[0].zh] == ["大家好 欢迎回来。"]
+
+
 def test_wrong_language_in_plain_file(tmp_path: Path) -> None:
     en = tmp_path / "en.txt"
     zh = tmp_path / "zh.txt"

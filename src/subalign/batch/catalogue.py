@@ -25,7 +25,7 @@ from pathlib import Path
 from ..errors import InputError
 
 TRANSCRIPT_SUFFIXES = (".md", ".txt")
-CAPTION_SUFFIXES = (".srt", ".vtt", ".json3", ".srv3", ".srv1", ".xml")
+CAPTION_SUFFIXES = (".srt", ".vtt", ".json3", ".srv3", ".srv1", ".xml", ".ass", ".ssa")
 MEDIA_SUFFIXES = (".mp4", ".mkv", ".webm", ".m4a", ".mp3", ".opus", ".wav", ".mov", ".aac", ".flac")
 COLUMNS = ("transcript", "zh", "captions", "media", "duration")
 _LANG = re.compile(r"\.(en|zh|zh-hans|zh-cn|zh-tw|en-us|en-gb)$", re.I)

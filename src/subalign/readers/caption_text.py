@@ -4,15 +4,17 @@ A published episode often comes as caption tracks rather than a transcript:
 the English subtitles and a Chinese translation track, or one bilingual
 file with an English and a Chinese line in each cue.  Their text is read
 through the caption readers (`subalign.readers.captions`: SRT, WebVTT,
-json3, srv3) and laid out as paragraphs that the ``two-files`` layout then
+json3, srv3, ASS/SSA) and laid out as paragraphs that the ``two-files`` layout then
 reads like any other pair of files:
 
-* each cue's lines, tags removed, a first line that repeats the previous
+* each cue's lines, tags removed (and WebVTT's ``&amp;`` escapes undone), a first line that repeats the previous
   cue's last line dropped (rolling captions) and cues of 20 ms or less
   skipped (YouTube's transition cues), as `track_words` reads them;
-* a line is Chinese when at least a third of its letters are Han, or when
-  it is punctuated in Chinese (``，。！？、：；“”``: "Andrej Karpathy。" is the
-  end of a Chinese line that keeps the name in Latin letters);
+* a line is Chinese when at least a third of its letters are Han, when it
+  is punctuated in Chinese (``，。！？、：；“”``: "Andrej Karpathy。" is the
+  end of a Chinese line that keeps the name in Latin letters), or when it
+  lies between two Chinese lines of its cue (a cue keeps each language's
+  lines together);
 * the lines of each language run on into one paragraph until one ends a
   sentence (``. ! ? …``, ``。！？``): captions break lines mid-sentence.  A
   track with less than one sentence end per `MAX_WORDS` English words or
@@ -31,6 +33,7 @@ caption track when no other timing source is given).
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -70,9 +73,9 @@ class CaptionLine:
 
 
 def is_caption_file(doc: DecodedText) -> bool:
-    """Whether a decoded file is a caption track (SRT/WebVTT timecodes, json3 events, srv XML)."""
+    """Whether a decoded file is a caption track (SRT/WebVTT timecodes, json3 events, srv XML, ASS/SSA)."""
     head = doc.text.lstrip("\ufeff \n\t")[:400]
-    if _TIMECODE.search(doc.text[:20_000]) or head.startswith("WEBVTT"):
+    if _TIMECODE.search(doc.text[:20_000]) or head.startswith(("WEBVTT", "[Script Info]")):
         return True
     if head.startswith("{") and '"events"' in doc.text[:20_000]:
         return True
@@ -89,13 +92,19 @@ def caption_lines(doc: DecodedText) -> list[CaptionLine]:
         if cue.end - cue.start <= _TRANSITION:
             continue
         lines = [" ".join(_TAG.sub("", ln).split()) for ln in cue.text.split("\n")]
+        if fmt == "vtt":  # WebVTT text escapes & < > as HTML does
+            lines = [html.unescape(ln) for ln in lines]
         lines = [ln for ln in lines if ln]
         if not lines:
             continue
         if previous_last and lines[0] == previous_last:
             lines = lines[1:]
         previous_last = lines[-1] if lines else previous_last
-        out += [CaptionLine(ln, cue.start, cue.end, _lang_of(ln)) for ln in lines]
+        langs = [_lang_of(ln) for ln in lines]
+        chinese = [k for k, lang in enumerate(langs) if lang is Lang.ZH]
+        if chinese:  # a cue holds each language's lines together: what lies between Chinese lines is Chinese
+            langs[chinese[0] : chinese[-1] + 1] = [Lang.ZH] * (chinese[-1] + 1 - chinese[0])
+        out += [CaptionLine(ln, cue.start, cue.end, lang) for ln, lang in zip(lines, langs, strict=True)]
     return out
 
 

@@ -16,7 +16,8 @@ Formats: ``srt`` (lenient: BOM, CRLF, ``.`` decimals, missing or
 out-of-order indices, blank or whitespace-only lines inside cues, no final
 newline), ``vtt`` (``Kind:``/``Language:`` headers, cue settings, word
 times, NOTE/STYLE blocks), ``json3`` and ``srv3``/``srv1`` (YouTube's own
-formats, ``yt-dlp --sub-format json3``).  What could not be read is counted
+formats, ``yt-dlp --sub-format json3``), ``ass`` (ASS/SSA through pysubs2:
+fansub groups' bilingual files).  What could not be read is counted
 in :attr:`CaptionTrack.skipped`, never silently dropped.
 """
 
@@ -31,6 +32,7 @@ from typing import Any
 
 from ...errors import InputError
 from ...textio import read_text
+from .ass import read_ass
 from .base import CaptionWord, RawCue, spread
 from .json3 import read_json3
 from .srt import read_srt
@@ -53,6 +55,7 @@ CAPTION_READERS: dict[str, Callable[[str, Path], tuple[list[RawCue], Counter[str
     "vtt": read_vtt,
     "json3": read_json3,
     "srv": read_srv,
+    "ass": read_ass,
 }
 
 _WORD_TAG = re.compile(r"<((?:\d{1,2}:)?\d{2}:\d{2}\.\d{3})>")
@@ -154,6 +157,8 @@ def caption_format(text: str, path: Path) -> str:
     suffix = path.suffix.lower().lstrip(".")
     if head.startswith("{"):
         return "json3"
+    if head.startswith("[Script Info]") or suffix in ("ass", "ssa"):
+        return "ass"
     if head.startswith("<"):
         return "srv"
     if head.startswith("WEBVTT") or suffix == "vtt":
