@@ -48,7 +48,13 @@ class AlignerConfig:
     """Tunable numbers of the aligner, named in one place.
 
     ``max_bead``: largest ``a + b`` of a bead; ``max_side``: largest ``a`` or
-    ``b``.  ``band``: half width, in units, of the search corridor around the
+    ``b``; ``max_fan``: largest ``k`` of a one-to-many bead (``k``-1 or 1-``k``),
+    beyond ``max_side``: one Chinese sentence with no punctuation inside (a
+    subtitle-style track, an LLM's condensed rendering, TED's unpunctuated
+    segments run together) renders five or six English sentences, which a
+    4-1 bead leaves beside it as untranslated (on the faithful 5.6-hour
+    episode of `benchmarks/long_episode.py`, 13 of its 36 omission warnings,
+    all false).  ``band``: half width, in units, of the search corridor around the
     projected coarse path.  ``coarse_cells``: above this many DP cells the
     problem is halved first.  ``skip_quantile``: quantile of random 1-1 costs
     that a 1-0 or 0-1 bead costs.  ``size_exponent``: cost grows with
@@ -63,6 +69,7 @@ class AlignerConfig:
 
     max_bead: int = 5
     max_side: int = 4
+    max_fan: int = 6
     band: int = 10
     coarse_cells: int = 60_000
     skip_quantile: float = 0.1
@@ -76,12 +83,19 @@ class AlignerConfig:
     refine_max_move: int = 2
     refine_rounds: int = 5
 
+    @property
+    def widest(self) -> int:
+        """The most units a bead holds on one side (``max_side`` or ``max_fan``): the widest window needed."""
+        return max(self.max_side, self.max_fan)
+
     def bead_types(self) -> list[tuple[int, int]]:
         types = [(1, 0), (0, 1)]
         for a in range(1, self.max_side + 1):
             for b in range(1, self.max_side + 1):
                 if a + b <= self.max_bead:
                     types.append((a, b))
+        for k in range(self.max_side + 1, self.max_fan + 1):
+            types += [(k, 1), (1, k)]
         return types
 
 
@@ -616,8 +630,8 @@ def align_texts(
     config = config or AlignerConfig()
     if progress:
         progress("embedding")
-    sw = embed_windows(src, embedder, config.max_side, joiner_for(src_chinese))
-    tw = embed_windows(tgt, embedder, config.max_side, joiner_for(tgt_chinese))
+    sw = embed_windows(src, embedder, config.widest, joiner_for(src_chinese))
+    tw = embed_windows(tgt, embedder, config.widest, joiner_for(tgt_chinese))
     if progress:
         progress("aligning")
     return align_windows(sw, tw, config)
@@ -655,7 +669,7 @@ class TranscriptAlignerConfig:
     # No boundary pass between paragraphs: it was measured on sentences only,
     # and on the sample it moved a paragraph the translator had folded into
     # its neighbour ("Does that make sense to you?") out of its bead.
-    paragraphs: AlignerConfig = AlignerConfig(max_bead=4, max_side=3, refine_max_move=0)
+    paragraphs: AlignerConfig = AlignerConfig(max_bead=4, max_side=3, max_fan=3, refine_max_move=0)
     max_paragraph_ratio: float = 2.0
 
 
@@ -672,14 +686,14 @@ def _section_beads(
     n_en, n_zh = len(section.en), len(section.zh)
     ratio = max(n_en, n_zh) / max(1, min(n_en, n_zh))
     if not en or not zh or min(n_en, n_zh) < 2 or ratio > config.max_paragraph_ratio:
-        sw = embed_windows(en_texts, embedder, sc.max_side, joiner_for(False))
-        tw = embed_windows(zh_texts, embedder, sc.max_side, joiner_for(True))
+        sw = embed_windows(en_texts, embedder, sc.widest, joiner_for(False))
+        tw = embed_windows(zh_texts, embedder, sc.widest, joiner_for(True))
         return align_windows(sw, tw, sc, calibrate(sw, tw, sc) if en and zh else None)
     # Paragraph vectors pool the sentence vectors: no long texts to encode,
     # and on the sample at least as accurate as embedding whole paragraphs
     # (which blurs a paragraph's first and last sentences).
-    sw = embed_windows(en_texts, embedder, sc.max_side, joiner_for(False), keep=lambda k, i: k == 1)
-    tw = embed_windows(zh_texts, embedder, sc.max_side, joiner_for(True), keep=lambda k, i: k == 1)
+    sw = embed_windows(en_texts, embedder, sc.widest, joiner_for(False), keep=lambda k, i: k == 1)
+    tw = embed_windows(zh_texts, embedder, sc.widest, joiner_for(True), keep=lambda k, i: k == 1)
     para_beads = align_windows(
         _pooled_paragraphs(sw, en, n_en, config.paragraphs.max_side),
         _pooled_paragraphs(tw, zh, n_zh, config.paragraphs.max_side),
@@ -698,16 +712,16 @@ def _section_beads(
     ]
     # Longer windows are embedded only where they are read: inside a paragraph
     # bead, or drawn by the calibration (about 40% of the text is spared).
-    en_cal, zh_cal = calibration_windows(window_counts(len(en), sc.max_side), window_counts(len(zh), sc.max_side), sc)
+    en_cal, zh_cal = calibration_windows(window_counts(len(en), sc.widest), window_counts(len(zh), sc.widest), sc)
     en_read, zh_read = (
-        en_cal | _inside([e for e, _ in spans], sc.max_side),
-        zh_cal | _inside([z for _, z in spans], sc.max_side),
+        en_cal | _inside([e for e, _ in spans], sc.widest),
+        zh_cal | _inside([z for _, z in spans], sc.widest),
     )
     sw = embed_windows(
-        en_texts, embedder, sc.max_side, joiner_for(False), keep=lambda k, i: k > 1 and (k, i) in en_read, like=sw
+        en_texts, embedder, sc.widest, joiner_for(False), keep=lambda k, i: k > 1 and (k, i) in en_read, like=sw
     )
     tw = embed_windows(
-        zh_texts, embedder, sc.max_side, joiner_for(True), keep=lambda k, i: k > 1 and (k, i) in zh_read, like=tw
+        zh_texts, embedder, sc.widest, joiner_for(True), keep=lambda k, i: k > 1 and (k, i) in zh_read, like=tw
     )
     cal = calibrate(sw, tw, sc)
     beads: list[Bead] = []

@@ -269,7 +269,7 @@ def _force_split_steps(
 
 
 # The clause aligner must not leave clauses out: a skip costs more than any pair.
-_CLAUSE_ALIGNER = AlignerConfig(max_bead=6, max_side=4, length_weight=0.6)
+_CLAUSE_ALIGNER = AlignerConfig(max_bead=6, max_side=4, max_fan=4, length_weight=0.6)
 _CLAUSE_SKIP = 3.0
 
 
