@@ -55,17 +55,18 @@ def test_merges_splits_omissions_and_additions(fake_embedder: TokenEmbedder) -> 
     assert all(b.score is None for b in null)
 
 
-def test_one_chinese_sentence_may_render_six_english_ones(fake_embedder: TokenEmbedder) -> None:
-    """A 6-1 bead (``max_fan``): beyond ``max_side`` the English would be left beside it as untranslated."""
-    en = [f"#{i}" for i in range(9)]
-    zh = ["#0", "#1 #2 #3 #4 #5 #6", "#7", "#8"]
+def test_one_chinese_sentence_may_render_five_english_ones(fake_embedder: TokenEmbedder) -> None:
+    """A 5-1 bead (``max_fan``): beyond ``max_side`` the English would be left beside it as untranslated."""
+    en = [f"#{i}" for i in range(8)]
+    zh = ["#0", "#1 #2 #3 #4 #5", "#6", "#7"]
     beads = align_texts(en, zh, fake_embedder, src_chinese=False, tgt_chinese=True)
-    assert _beads(beads) == [((0,), (0,)), ((1, 2, 3, 4, 5, 6), (1,)), ((7,), (2,)), ((8,), (3,))]
+    assert _beads(beads) == [((0,), (0,)), ((1, 2, 3, 4, 5), (1,)), ((6,), (2,)), ((7,), (3,))]
     back = align_texts(zh, en, fake_embedder, src_chinese=True, tgt_chinese=False)
-    assert ((1,), (1, 2, 3, 4, 5, 6)) in _beads(back)
+    assert ((1,), (1, 2, 3, 4, 5)) in _beads(back)
     narrow = align_texts(en, zh, fake_embedder, src_chinese=False, tgt_chinese=True, config=AlignerConfig(max_fan=4))
     assert [b for b in narrow if not b.tgt]  # four in the bead at most: the rest left alone
-    assert AlignerConfig().bead_types().count((6, 1)) == 1 and (5, 2) not in AlignerConfig().bead_types()
+    assert AlignerConfig().bead_types().count((5, 1)) == 1 and (6, 1) not in AlignerConfig().bead_types()
+    assert (3, 3) not in AlignerConfig().bead_types()
 
 
 def test_banded_search_matches_exhaustive_search(fake_embedder: TokenEmbedder) -> None:

@@ -48,28 +48,29 @@ class AlignerConfig:
     """Tunable numbers of the aligner, named in one place.
 
     ``max_bead``: largest ``a + b`` of a bead; ``max_side``: largest ``a`` or
-    ``b``; ``max_fan``: largest ``k`` of a one-to-many bead (``k``-1 or 1-``k``),
-    beyond ``max_side``: one Chinese sentence with no punctuation inside (a
-    subtitle-style track, an LLM's condensed rendering, TED's unpunctuated
-    segments run together) renders five or six English sentences, which a
-    4-1 bead leaves beside it as untranslated (on the faithful 5.6-hour
-    episode of `benchmarks/long_episode.py`, 13 of its 36 omission warnings,
-    all false).  ``band``: half width, in units, of the search corridor around the
-    projected coarse path.  ``coarse_cells``: above this many DP cells the
-    problem is halved first.  ``skip_quantile``: quantile of random 1-1 costs
-    that a 1-0 or 0-1 bead costs.  ``size_exponent``: cost grows with
-    ``(a*b) ** size_exponent``.  ``length_weight``: weight of the penalty on
-    beads whose length ratio departs from the document's.  ``skip_exclude_best``:
-    per source unit, this many best targets are left out when measuring what
-    unrelated pairs cost.  ``default_skip``: the skip cost of documents too
-    small to calibrate (costs are normalised so unrelated text costs about 1).
-    ``refine_max_move``: how many units the boundary pass may move from a bead
-    to its neighbour (0 turns the pass off); ``refine_rounds``: passes at most.
+    ``b``; ``max_fan``: largest ``k`` of a one-to-many bead (``k``-1 or
+    1-``k``), beyond ``max_side``: one Chinese sentence with no punctuation
+    inside (a subtitle-style track, an LLM's condensed rendering, TED's
+    unpunctuated segments run together) renders five English sentences, which a
+    4-1 bead leaves beside it as untranslated (on the faithful 5.6-hour episode
+    of `benchmarks/long_episode.py`, 11 of its 36 omission warnings, all false;
+    6 would take 2 more for 4% more time on the sample). ``band``: half width,
+    in units, of the search corridor around the projected coarse path.
+    ``coarse_cells``: above this many DP cells the problem is halved first.
+    ``skip_quantile``: quantile of random 1-1 costs that a 1-0 or 0-1 bead
+    costs. ``size_exponent``: cost grows with ``(a*b) ** size_exponent``.
+    ``length_weight``: weight of the penalty on beads whose length ratio departs
+    from the document's. ``skip_exclude_best``: per source unit, this many best
+    targets are left out when measuring what unrelated pairs cost.
+    ``default_skip``: the skip cost of documents too small to calibrate (costs
+    are normalised so unrelated text costs about 1). ``refine_max_move``: how
+    many units the boundary pass may move from a bead to its neighbour (0 turns
+    the pass off); ``refine_rounds``: passes at most.
     """
 
     max_bead: int = 5
     max_side: int = 4
-    max_fan: int = 6
+    max_fan: int = 5
     band: int = 10
     coarse_cells: int = 60_000
     skip_quantile: float = 0.1
