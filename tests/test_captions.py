@@ -284,3 +284,9 @@ def test_real_unusable_caption_files_fail_in_one_line(name: str) -> None:
     with pytest.raises(InputError) as err:
         read_caption_track(REAL / name)
     assert name in str(err.value) and "\n" not in str(err.value)
+
+
+def test_ass_override_blocks_kept_by_a_conversion_are_not_words(tmp_path: Path) -> None:
+    srt = tmp_path / "talk.en.srt"
+    srt.write_text("1\n00:00:01,000 --> 00:00:02,000\n{\\an8}Hello <i>there</i>\n", encoding="utf-8")
+    assert [w.text for w in read_caption_track(srt).words] == ["Hello", "there"]

@@ -86,12 +86,13 @@ def test_a_bilingual_caption_file_is_read_as_its_two_languages(tmp_path: Path) -
     f.write_text(
         "1\n00:00:01,000 --> 00:00:03,000\n大家好，欢迎收听\nHi, listeners. Welcome\n\n"
         "2\n00:00:03,100 --> 00:00:05,000\nNo Priors。\nback to No Priors.\n\n"
-        "3\n00:00:06,000 --> 00:00:08,000\n今天我们请到了 Andrej\nToday we have Andrej.\n",
+        "3\n00:00:06,000 --> 00:00:08,000\n{\\an8}今天我们请到了 Andrej\n<i>Today</i> we have Andrej.\n",
         encoding="utf-8",
     )
     t = read_transcript(f)
     assert t.layout == "two-files" and "bilingual caption file" in t.notes[-1]
-    # English lines run on to a sentence end; "No Priors。" is Chinese by its punctuation.
+    # English lines run on to a sentence end; "No Priors。" is Chinese by its punctuation; markup
+    # (an ASS override block kept by a conversion, an italic tag) is not text.
     assert [p.text for p in t.sections[0].en] == ["Hi, listeners. Welcome back to No Priors.", "Today we have Andrej."]
     assert [p.text for p in t.sections[0].zh] == ["大家好，欢迎收听 No Priors。", "今天我们请到了 Andrej"]
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from ..errors import InputError
 from ..model import Lang
 from ..textio import DecodedText
-from .captions import CAPTION_READERS, caption_format
+from .captions import CAPTION_READERS, TRANSITION_CUE, caption_format, cue_lines
 
 #: Seconds of silence between English captions that end a paragraph when no punctuation does.
 PAUSE = 1.5
@@ -50,11 +50,8 @@ MAX_WORDS = 40
 MAX_HAN = 80
 #: Share of a line's letters that are Han for the line to be Chinese.
 HAN_SHARE = 1 / 3
-# Cues this short repeat text (YouTube's transition cues), as in `track_words`.
-_TRANSITION = 0.02
 
 _TIMECODE = re.compile(r"^\s*(?:\d{1,2}:)?\d{1,2}:\d{2}[,.]\d{3}\s*-->", re.M)
-_TAG = re.compile(r"</?[^>\n]*>|\{\\[^}]*\}")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _CJK_PUNCTUATION = re.compile(r"[，。！？、：；“”（）《》]")
@@ -87,19 +84,11 @@ def caption_lines(doc: DecodedText) -> list[CaptionLine]:
     fmt = caption_format(doc.text, doc.path)
     cues, _skipped = CAPTION_READERS[fmt](doc.text, doc.path)
     out: list[CaptionLine] = []
-    previous_last = ""
-    for cue in cues:
-        if cue.end - cue.start <= _TRANSITION:
+    for cue, raw in cue_lines(cues):
+        if cue.end - cue.start <= TRANSITION_CUE or not raw:
             continue
-        lines = [" ".join(_TAG.sub("", ln).split()) for ln in cue.text.split("\n")]
-        if fmt == "vtt":  # WebVTT text escapes & < > as HTML does
-            lines = [html.unescape(ln) for ln in lines]
-        lines = [ln for ln in lines if ln]
-        if not lines:
-            continue
-        if previous_last and lines[0] == previous_last:
-            lines = lines[1:]
-        previous_last = lines[-1] if lines else previous_last
+        # WebVTT text escapes & < > as HTML does.
+        lines = [html.unescape(ln) for ln in raw] if fmt == "vtt" else raw
         langs = [_lang_of(ln) for ln in lines]
         chinese = [k for k, lang in enumerate(langs) if lang is Lang.ZH]
         if chinese:  # a cue holds each language's lines together: what lies between Chinese lines is Chinese

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,10 +41,12 @@ from .vtt import read_vtt
 
 __all__ = [
     "CAPTION_READERS",
+    "TRANSITION_CUE",
     "CaptionTrack",
     "CaptionWord",
     "RawCue",
     "caption_format",
+    "cue_lines",
     "read_caption_track",
     "track_words",
 ]
@@ -59,9 +61,10 @@ CAPTION_READERS: dict[str, Callable[[str, Path], tuple[list[RawCue], Counter[str
 }
 
 _WORD_TAG = re.compile(r"<((?:\d{1,2}:)?\d{2}:\d{2}\.\d{3})>")
-_ANY_TAG = re.compile(r"</?[^>\n]*>")
+# Markup in cue text: HTML-like tags, and ASS override blocks that SRT files converted from ASS keep ({\an8}).
+_ANY_TAG = re.compile(r"</?[^>\n]*>|\{\\[^}]*\}")
 # Cues this short repeat text (YouTube's transition cues).
-_TRANSITION = 0.02
+TRANSITION_CUE = 0.02
 
 
 @dataclass
@@ -123,7 +126,7 @@ def track_words(cues: list[RawCue]) -> tuple[list[CaptionWord], list[float], boo
             elif _WORD_TAG.search(cue.text.rstrip("\n").split("\n")[-1]):
                 words.extend(_tagged_words(cue))
                 starts.append(cue.start)
-            elif cue.end - cue.start > _TRANSITION and cue.text.strip():
+            elif cue.end - cue.start > TRANSITION_CUE and cue.text.strip():
                 # A new line of a single word carries no time tag: the cue's start is its time.
                 last = " ".join(_ANY_TAG.sub("", cue.text.rstrip("\n").split("\n")[-1]).split())
                 if last:
@@ -136,19 +139,30 @@ def track_words(cues: list[RawCue]) -> tuple[list[CaptionWord], list[float], boo
                 words.extend(cue.word_times)
                 starts.append(cue.start)
         return words, starts, True
-    prev_last = ""
+    for cue, lines in cue_lines(cues):
+        if lines and cue.end - cue.start > TRANSITION_CUE:
+            words.extend(spread(" ".join(lines), cue.start, cue.end))
+            starts.append(cue.start)
+    return words, starts, False
+
+
+def cue_lines(cues: list[RawCue]) -> Iterator[tuple[RawCue, list[str]]]:
+    """Each cue with its new text lines: tags removed, a first line that repeats the previous cue's last dropped.
+
+    Rolling captions (YouTube's, and yt-dlp's SRT of them) repeat the line
+    before; what is left is each spoken line once.  Cues with no text are
+    passed over; a cue whose only line was a repeat comes with no lines.
+    """
+    previous_last = ""
     for cue in cues:
         lines = [" ".join(_ANY_TAG.sub("", ln).split()) for ln in cue.text.split("\n")]
         lines = [ln for ln in lines if ln]
         if not lines:
             continue
-        if prev_last and lines[0] == prev_last:
+        if previous_last and lines[0] == previous_last:
             lines = lines[1:]
-        prev_last = lines[-1] if lines else prev_last
-        if lines and cue.end - cue.start > _TRANSITION:
-            words.extend(spread(" ".join(lines), cue.start, cue.end))
-            starts.append(cue.start)
-    return words, starts, False
+        previous_last = lines[-1] if lines else previous_last
+        yield cue, lines
 
 
 def caption_format(text: str, path: Path) -> str:
