@@ -173,7 +173,7 @@ def run(
     episodes: Annotated[
         list[Path],
         typer.Argument(
-            help="Transcript file(s) or folder(s) of them; a caption track (SRT, VTT, json3, srv3) is read as one "
+            help="Transcript file(s) or folder(s) of them; a caption track (SRT, VTT, json3, srv3, ASS) is read as one "
             "(a bilingual one alone). With --zh: the English file."
         ),
     ],

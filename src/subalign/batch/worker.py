@@ -8,6 +8,9 @@ bad file cannot stop the others.
 from __future__ import annotations
 
 import dataclasses
+import os
+import signal
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,10 +136,6 @@ def end_with_parent(parent: int) -> None:
     them again.  Elsewhere a pool worker only notices at its next episode
     (`run_in_process`).
     """
-    import os
-    import signal
-    import sys
-
     if sys.platform.startswith("linux"):
         import ctypes
 
@@ -150,8 +149,6 @@ def run_in_process(
     spec: EpisodeSpec, out_dir: Path, staging: Path, settings: BatchSettings, parent: int | None = None
 ) -> dict[str, Any]:
     """`run_one` with this process's embedder (see `init_process`)."""
-    import os
-
     if parent is not None and os.getppid() != parent:
         os._exit(1)  # the batch is gone: nobody would record this episode
     if not _PROCESS_EMBEDDER:

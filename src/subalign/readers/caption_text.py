@@ -4,11 +4,12 @@ A published episode often comes as caption tracks rather than a transcript:
 the English subtitles and a Chinese translation track, or one bilingual
 file with an English and a Chinese line in each cue.  Their text is read
 through the caption readers (`subalign.readers.captions`: SRT, WebVTT,
-json3, srv3, ASS/SSA) and laid out as paragraphs that the ``two-files`` layout then
-reads like any other pair of files:
+json3, srv3, ASS/SSA) and laid out as paragraphs that the ``two-files``
+layout then reads like any other pair of files:
 
-* each cue's lines, tags removed (and WebVTT's ``&amp;`` escapes undone), a first line that repeats the previous
-  cue's last line dropped (rolling captions) and cues of 20 ms or less
+* each cue's new lines as `cue_lines` gives them (tags removed, a first
+  line that repeats the previous cue's last line dropped: rolling
+  captions), WebVTT's ``&amp;`` escapes undone, cues of 20 ms or less
   skipped (YouTube's transition cues), as `track_words` reads them;
 * a line is Chinese when at least a third of its letters are Han, when it
   is punctuated in Chinese (``，。！？、：；“”``: "Andrej Karpathy。" is the
@@ -42,7 +43,7 @@ from ..model import Lang
 from ..textio import DecodedText
 from .captions import CAPTION_READERS, TRANSITION_CUE, caption_format, cue_lines
 
-#: Seconds of silence between English captions that end a paragraph when no punctuation does.
+#: Seconds of silence between captions that end a paragraph when the track has hardly any punctuation.
 PAUSE = 1.5
 #: Words an English paragraph holds at most when neither punctuation nor a pause ends it.
 MAX_WORDS = 40
