@@ -856,6 +856,75 @@ def test_a_shift_that_hides_an_untranslated_sentence_is_repaired() -> None:
     assert tail == [(("#50",), ()), (("#51",), ("#51",)), (("#52",), ("#52",))]
 
 
+@pytest.mark.parametrize(
+    ("alone", "repaired"), [("#50 and #51 were sent forth again.", True), ("#51 is told again.", False)]
+)
+def test_a_shift_in_repetitive_text_is_repaired_when_every_line_prefers_its_new_sentence(
+    alone: str, repaired: bool
+) -> None:
+    """The sentence left alone may share words with a line ("a raven" beside "a dove"); the line decides.
+
+    Here it matches the line "#51" better than the document's weak pairs do;
+    the shift is still repaired when "#51"'s own sentence matches the line
+    better, and not when the sentence left alone is that line's sentence
+    told again.
+    """
+    from subalign.refine import refine_alignment
+
+    from conftest import TokenEmbedder
+
+    def en(k: int, text: str) -> Sentence:
+        return Sentence(Lang.EN, k, text, "01", 0, 0, len(text))
+
+    def zh(k: int, text: str) -> Sentence:
+        return Sentence(Lang.ZH, k, text, "01", 0, 0, len(text))
+
+    filler = [pair(k, f"#{k} is what we said about it.", f"#{k}是我们说的。", 0.9) for k in range(12)]
+    shifted = [
+        AlignedPair("01", (en(12, alone),), (zh(12, "#51是我们说的。"),), 0.1),
+        AlignedPair(
+            "01",
+            (en(13, "#51 is what we said about it."), en(14, "#52 is what we said about it.")),
+            (zh(13, "#52是我们说的。"),),
+            0.5,
+        ),
+    ]
+    refined = refine_alignment(Alignment(filler + shifted), TokenEmbedder())
+    tail = [(tuple(s.index for s in p.en), tuple(s.index for s in p.zh)) for p in refined.pairs[12:]]
+    if repaired:
+        assert tail == [((12,), ()), ((13,), (12,)), ((14,), (13,))]
+    else:
+        assert ((12,), ()) not in tail
+
+
+def test_a_weak_pair_holding_the_ends_of_both_neighbours_renderings_gives_them_back() -> None:
+    """A 1-2 pair whose first line ends the bead before and whose second starts the bead after."""
+    from subalign.refine import refine_alignment
+
+    from conftest import TokenEmbedder
+
+    def en(k: int, text: str) -> Sentence:
+        return Sentence(Lang.EN, k, text, "01", 0, 0, len(text))
+
+    def zh(k: int, text: str) -> Sentence:
+        return Sentence(Lang.ZH, k, text, "01", 0, 0, len(text))
+
+    filler = [pair(k, f"#{k} is what we said about it.", f"#{k}是我们说的。", 0.9) for k in range(12)]
+    beads = [
+        AlignedPair("01", (en(12, "#61 and #62 were both said that day."),), (zh(12, "#61是说过的，"),), 0.7),
+        AlignedPair(
+            "01",
+            (en(13, "#60 was never translated at all, sadly."),),
+            (zh(13, "#62也是说过的。"), zh(14, "#63是说过的，")),
+            0.1,
+        ),
+        AlignedPair("01", (en(14, "#63 and #64 were said the next day."),), (zh(15, "#64也说过。"),), 0.7),
+    ]
+    refined = refine_alignment(Alignment(filler + beads), TokenEmbedder())
+    tail = [(tuple(s.index for s in p.en), tuple(s.index for s in p.zh)) for p in refined.pairs[12:]]
+    assert tail == [((12,), (12, 13)), ((13,), ()), ((14,), (14, 15))]
+
+
 @pytest.mark.parametrize("line_after_neighbour", [True, False])
 def test_a_line_stolen_from_a_neighbour_goes_back_and_the_sentence_is_left_alone(line_after_neighbour: bool) -> None:
     """An untranslated sentence paired with one of the two lines that render its neighbour becomes a 1-0 bead."""

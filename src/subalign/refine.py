@@ -69,8 +69,9 @@ def refine_beads(
 #: Chosen on the development halves of benchmarks/null_beads.py (0.05 | 0.1 | 0.2: TED 0.881 | 0.865 |
 #: 0.859, Bible 0.713 | 0.704 | 0.704; before the repair 0.854 and 0.704).
 SHIFT_MARGIN = 0.05
-#: Beads around a merged bead that a shift may run through.
-SHIFT_REACH = 2
+#: Beads around a merged bead that a shift may run through.  With the relative guard of
+#: `_best_repair`, on the development halves (2 | 3 | 4): Bible deleted verses 0.862 | 0.869 | 0.871.
+SHIFT_REACH = 3
 # (beads before, beads after) the merged bead in a block; at least one: the merged bead alone is
 # `refine_merged`'s case.
 _SHIFT_BLOCKS = [(b, a) for b in range(SHIFT_REACH + 1) for a in range(SHIFT_REACH + 1 - b) if a + b]
@@ -86,9 +87,11 @@ def repair_shifts(alignment: Alignment, embedder: Embedder, thresholds: CheckThr
     leaving one sentence of the longer side alone and pairing the rest one
     to one in order is scored by its summed cosine; the best replaces the
     beads when it beats them by `SHIFT_MARGIN` and the sentence left alone
-    matches none of the block's other side as well as the document's low
-    pairs do.  Short fragments are never left alone (their embedding says
-    too little, as in `refine_merged`).
+    renders none of the block's other side: it matches none of it as well
+    as the document's low pairs do, or every line matches the sentence it is
+    now paired with better than the one left alone.  Short fragments are
+    never left alone (their embedding says too little, as in
+    `refine_merged`).
     """
     from .checks import _low_score
 
@@ -170,7 +173,12 @@ def _best_repair(
             continue  # a fragment's embedding says too little (as in `refine_merged`)
         pairs = list(zip(long_side[:j] + long_side[j + 1 :], short_side, strict=True))
         gain = sum(sim(a, b) for a, b in pairs) - current
-        if gain < SHIFT_MARGIN or max(sim(alone, b) for b in short_side) >= low:
+        if gain < SHIFT_MARGIN:
+            continue
+        # The sentence left alone renders none of the lines: it matches none as well as the
+        # document's weak pairs do, or each line matches its new partner better (repetitive text,
+        # "he sent forth a raven" beside "he sent forth a dove", shares words with every line).
+        if max(sim(alone, b) for b in short_side) >= low and not all(sim(a, b) > sim(alone, b) for a, b in pairs):
             continue
         if best is None or gain > best.gain:
             best = _Repair(gain, j, alone, pairs)
@@ -188,45 +196,59 @@ def _pair(section: str, a: Sentence, b: Sentence, score: float, long_is_en: bool
     return AlignedPair(section, (en,), (zh,), score)
 
 
-#: How much a stolen-line repair must buy (summed cosine: the neighbour's gain plus how far the weak
+#: How much a stolen-line repair must buy (summed cosine: the neighbours' gain plus how far the weak
 #: pair lies below the document's low pairs).  Chosen on the development halves of
 #: benchmarks/null_beads.py (0.1 | 0.15 | 0.2: Bible 0.868 | 0.871 | 0.852, TED 0.863 | 0.865 | 0.869).
 STOLEN_MARGIN = 0.15
-#: How much better (cosine) the neighbour's bead must match with the line (as `SHIFT_MARGIN`).  With
+#: How much better (cosine) a neighbour's bead must match with the lines (as `SHIFT_MARGIN`).  With
 #: STOLEN_MARGIN 0.15, 0 | 0.05 on the development halves: Bible deleted verses 0.871 | 0.859, TED
 #: deleted segments 0.865 | 0.869, TED strict 0.919 | 0.920 (0.921 without the repair).
 STOLEN_NEIGHBOUR_MARGIN = 0.05
 #: Passes at most: a repair can make the next one possible (two untranslated sentences in a row).
 STOLEN_ROUNDS = 3
-#: Most Chinese sentences a bead may hold after taking a line (the aligner's ``max_side``).
+#: Most lines a weak pair may hold and give back (the first to the bead before, the second to the
+#: bead after, or both to one): development halves, 1 | 2 | 3: Bible 0.869 | 0.872 | 0.872.
+STOLEN_MAX_LINES = 2
+#: Most Chinese sentences a bead may hold after taking lines (the aligner's ``max_side``).
 _MAX_SIDE = 4
 
 
 @dataclass(frozen=True)
+class _Move:
+    """Lines of a weak pair that the neighbouring bead ``into`` takes (giving ``merged``)."""
+
+    into: int
+    lines: tuple[Sentence, ...]
+    merged: AlignedPair
+
+
+@dataclass(frozen=True)
 class _Steal:
-    """A weak pair (``at``) whose Chinese joins the bead ``into`` (giving ``merged``); its English is left alone."""
+    """A weak pair (``at``) whose lines go to the beads next to it (``moves``); its English is left alone."""
 
     gain: float
     at: int
-    into: int
-    merged: AlignedPair
+    moves: tuple[_Move, ...]
 
 
 def repair_stolen_lines(
     alignment: Alignment, embedder: Embedder, thresholds: CheckThresholds | None = None
 ) -> Alignment:
-    """Weak pairs whose Chinese line belongs to the next bead or the one before: the English left alone.
+    """Weak pairs whose Chinese lines belong to the beads next to them: the English left alone.
 
     When a sentence has no rendering and its neighbour is rendered in two
     lines, the search may pair the sentence with one of those lines (a pair
-    that scores near unrelated text) rather than leave it alone.  For a 1-1
-    pair scoring below the document's low pairs, the line is joined to the
-    neighbouring bead on its side (past English sentences already left
-    alone) when all of these hold: the line matches the neighbour's English
-    better than its own; the English left alone matches neither the line
-    nor the neighbour's Chinese as well as the low pairs do; the
-    neighbour's bead matches better by `STOLEN_NEIGHBOUR_MARGIN`; and the
-    repair buys at least `STOLEN_MARGIN`, the neighbour's gain plus how far
+    that scores near unrelated text) rather than leave it alone; with two
+    lines, it may hold the end of one neighbour's rendering and the start of
+    the other's.  For a 1-1 or 1-2 pair scoring below the document's low
+    pairs, its lines are joined to the neighbouring beads on their side (the
+    first line to the bead before and the second to the bead after, or both
+    to one of them; past English sentences already left alone) when all of
+    these hold: the lines match the neighbour's English better than their
+    own; the English left alone matches none of the lines nor the
+    neighbours' Chinese as well as the low pairs do; each neighbour's bead
+    matches better by `STOLEN_NEIGHBOUR_MARGIN`; and the
+    repair buys at least `STOLEN_MARGIN`, the neighbours' gain plus how far
     the weak pair lies below the low pairs.  Short fragments are never left
     alone (as in `refine_merged`).  Up to `STOLEN_ROUNDS` passes: two
     untranslated sentences in a row are repaired one after the other.
@@ -263,61 +285,88 @@ def _neighbour(pairs: Sequence[AlignedPair], k: int, step: int) -> int | None:
     return None
 
 
+def _moves(pairs: Sequence[AlignedPair], k: int) -> list[tuple[_Move, ...]]:
+    """Every way to give the lines of the weak pair ``k``, in order, to the beads next to it."""
+    p = pairs[k]
+    before, after = _neighbour(pairs, k, -1), _neighbour(pairs, k, 1)
+    out = []
+    for cut in range(len(p.zh) + 1):
+        moves = []
+        for n, lines in ((before, p.zh[:cut]), (after, p.zh[cut:])):
+            if not lines:
+                continue
+            if n is None or len(pairs[n].zh) + len(lines) > _MAX_SIDE:
+                break
+            q = pairs[n]
+            joined = (*q.zh, *lines) if n < k else (*lines, *q.zh)
+            moves.append(_Move(n, lines, AlignedPair(q.section, q.en, joined, None)))
+        else:
+            out.append(tuple(moves))
+    return out
+
+
 def _steal_round(alignment: Alignment, embedder: Embedder, low: float, th: CheckThresholds) -> Alignment:
     """One pass of `repair_stolen_lines` (the same alignment when nothing changes)."""
     from .checks import _encode_joined
 
     pairs = list(alignment.pairs)
-    candidates: list[tuple[int, int, AlignedPair]] = []  # (weak pair, neighbour, neighbour with the line)
+    candidates: list[tuple[int, tuple[_Move, ...]]] = []
     for k, p in enumerate(pairs):
-        if not (len(p.en) == 1 and len(p.zh) == 1 and p.score is not None and p.score < low):
+        if not (len(p.en) == 1 and 1 <= len(p.zh) <= STOLEN_MAX_LINES and p.score is not None and p.score < low):
             continue
-        if _short(p.en[0], th):
-            continue
-        for step in (-1, 1):
-            n = _neighbour(pairs, k, step)
-            if n is None or len(pairs[n].zh) >= _MAX_SIDE:
-                continue
-            q = pairs[n]
-            joined = (*q.zh, *p.zh) if n < k else (*p.zh, *q.zh)
-            candidates.append((k, n, AlignedPair(q.section, q.en, joined, None)))
+        if not _short(p.en[0], th):
+            candidates += [(k, moves) for moves in _moves(pairs, k)]
     if not candidates:
         return alignment
-    singles = sorted({s.text for k, n, _ in candidates for q in (pairs[k], pairs[n]) for s in (*q.en, *q.zh)})
+    singles = {
+        s.text for k, moves in candidates for q in (pairs[k], *(pairs[m.into] for m in moves)) for s in (*q.en, *q.zh)
+    }
     joins: dict[str, tuple[Sentence, ...]] = {}
-    for _, n, m in candidates:
-        for q in (m, pairs[n]):
-            joins.setdefault(q.en_text, q.en)
-            joins.setdefault(q.zh_text, q.zh)
-    joined_texts = sorted(set(joins) - set(singles))
-    vecs = _encode_joined(embedder, [*singles, *joined_texts], {t: joins[t] for t in joined_texts})
-    row = {t: r for r, t in enumerate([*singles, *joined_texts])}
+    for _, moves in candidates:
+        for m in moves:
+            q = pairs[m.into]
+            for run in (q.en, q.zh, m.merged.zh, m.lines):
+                joins.setdefault(_text(run), run)
+    texts = [*sorted(singles), *sorted(set(joins) - singles)]
+    vecs = _encode_joined(embedder, texts, {t: joins[t] for t in texts if t not in singles})
+    row = {t: r for r, t in enumerate(texts)}
 
     def cos(a: str, b: str) -> float:
         return float(vecs[row[a]] @ vecs[row[b]])
 
     steals: list[_Steal] = []
-    for k, n, m in candidates:
-        p, q = pairs[k], pairs[n]
-        alone, line = p.en[0].text, p.zh[0].text
-        if max(cos(alone, z.text) for z in (*p.zh, *q.zh)) >= low:
+    for k, moves in candidates:
+        p = pairs[k]
+        alone = p.en[0].text
+        if max(cos(alone, z.text) for m in moves for z in (*p.zh, *pairs[m.into].zh)) >= low:
             continue
-        if cos(line, q.en_text) <= cos(line, alone):
-            continue  # the line renders its own pair's English more than the neighbour's
-        merged_score = cos(m.en_text, m.zh_text)
-        # What the repair buys: the neighbour's better match, and a weak pair traded for a
+        # What the repair buys: the neighbours' better match, and a weak pair traded for a
         # sentence alone (worth what the document's low pairs are).
-        gain = merged_score - (q.score or 0.0) + low - (p.score or 0.0)
-        if merged_score >= (q.score or 0.0) + STOLEN_NEIGHBOUR_MARGIN and gain >= STOLEN_MARGIN:
-            steals.append(_Steal(gain, k, n, AlignedPair(m.section, m.en, m.zh, merged_score)))
+        gain = low - (p.score or 0.0)
+        scored_moves = []
+        for m in moves:
+            q, lines = pairs[m.into], _text(m.lines)
+            merged_score = cos(m.merged.en_text, m.merged.zh_text)
+            if cos(lines, q.en_text) <= cos(lines, alone) or merged_score < (q.score or 0.0) + STOLEN_NEIGHBOUR_MARGIN:
+                break  # the lines render their own pair's English more, or the neighbour does not need them
+            gain += merged_score - (q.score or 0.0)
+            scored_moves.append(_Move(m.into, m.lines, AlignedPair(q.section, q.en, m.merged.zh, merged_score)))
+        else:
+            if gain >= STOLEN_MARGIN:
+                steals.append(_Steal(gain, k, tuple(scored_moves)))
     # The strongest evidence first; a pair takes part in one repair at most.
     replaced: dict[int, AlignedPair] = {}
     for st in sorted(steals, key=lambda x: -x.gain):
-        if st.at in replaced or st.into in replaced:
+        if st.at in replaced or any(m.into in replaced for m in st.moves):
             continue
         p = pairs[st.at]
         replaced[st.at] = AlignedPair(p.section, p.en, (), None)
-        replaced[st.into] = st.merged
+        replaced.update((m.into, m.merged) for m in st.moves)
     if not replaced:
         return alignment
     return Alignment([replaced.get(k, p) for k, p in enumerate(pairs)], alignment.fragments)
+
+
+def _text(run: Sequence[Sentence]) -> str:
+    """Sentences read together, as `AlignedPair` joins them."""
+    return (" " if run[0].lang is Lang.EN else "").join(s.text for s in run)
