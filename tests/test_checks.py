@@ -857,17 +857,25 @@ def test_a_shift_that_hides_an_untranslated_sentence_is_repaired() -> None:
 
 
 @pytest.mark.parametrize(
-    ("alone", "repaired"), [("#50 and #51 were sent forth again.", True), ("#51 is told again.", False)]
+    ("alone", "last_line", "repaired"),
+    [
+        ("#50 and #51 were sent forth again.", "#52是我们说的。", True),
+        ("#51 is told again.", "#52是我们说的。", False),  # the sentence left alone is the line's own
+        # a line that renders little of its new sentence (below the weak pairs): the shift is not shown
+        ("#50 and #51 were sent forth again.", "#52、#96、#97、#98、#99说的是别的话。", False),
+    ],
 )
 def test_a_shift_in_repetitive_text_is_repaired_when_every_line_prefers_its_new_sentence(
-    alone: str, repaired: bool
+    alone: str, last_line: str, repaired: bool
 ) -> None:
-    """The sentence left alone may share words with a line ("a raven" beside "a dove"); the line decides.
+    """The sentence left alone may share words with a line ("a raven" beside "a dove"); the lines decide.
 
     Here it matches the line "#51" better than the document's weak pairs do;
-    the shift is still repaired when "#51"'s own sentence matches the line
-    better, and not when the sentence left alone is that line's sentence
-    told again.
+    the shift is still repaired when every line renders its new sentence
+    (as well as the weak pairs do) better than the one left alone; not when
+    the sentence left alone is a line's sentence told again, nor when a line
+    renders its new sentence no better than the weak pairs (a replaced line
+    stays where the checks see it).
     """
     from subalign.refine import refine_alignment
 
@@ -885,7 +893,7 @@ def test_a_shift_in_repetitive_text_is_repaired_when_every_line_prefers_its_new_
         AlignedPair(
             "01",
             (en(13, "#51 is what we said about it."), en(14, "#52 is what we said about it.")),
-            (zh(13, "#52是我们说的。"),),
+            (zh(13, last_line),),
             0.5,
         ),
     ]
