@@ -39,6 +39,21 @@ def pair(k: int, en: str, zh: str, score: float | None = 0.8) -> AlignedPair:
     )
 
 
+def en(k: int, text: str) -> Sentence:
+    """An English sentence of section "01"."""
+    return Sentence(Lang.EN, k, text, "01", 0, 0, len(text))
+
+
+def zh(k: int, text: str) -> Sentence:
+    """A Chinese sentence of section "01"."""
+    return Sentence(Lang.ZH, k, text, "01", 0, 0, len(text))
+
+
+def _numbered_filler(n: int) -> list[AlignedPair]:
+    """``n`` well-matched 1-1 pairs ("#k …" / "#k…"), for the document's scores around a case."""
+    return [pair(k, f"#{k} is what we said about it.", f"#{k}是我们说的。", 0.9) for k in range(n)]
+
+
 @pytest.mark.parametrize(
     ("en", "zh"),
     [
@@ -834,13 +849,7 @@ def test_a_shift_that_hides_an_untranslated_sentence_is_repaired() -> None:
 
     from conftest import TokenEmbedder
 
-    def en(k: int, text: str) -> Sentence:
-        return Sentence(Lang.EN, k, text, "01", 0, 0, len(text))
-
-    def zh(k: int, text: str) -> Sentence:
-        return Sentence(Lang.ZH, k, text, "01", 0, 0, len(text))
-
-    filler = [pair(k, f"#{k} is what we said about it.", f"#{k}是我们说的。", 0.9) for k in range(12)]
+    filler = _numbered_filler(12)
     shifted = [
         # "#50" has no Chinese; the aligner gave it #51's, and #51 went into a 2-1 with #52.
         AlignedPair("01", (en(12, "#50 was never translated at all, sadly."),), (zh(12, "#51是我们说的。"),), 0.1),
@@ -881,13 +890,7 @@ def test_a_shift_in_repetitive_text_is_repaired_when_every_line_prefers_its_new_
 
     from conftest import TokenEmbedder
 
-    def en(k: int, text: str) -> Sentence:
-        return Sentence(Lang.EN, k, text, "01", 0, 0, len(text))
-
-    def zh(k: int, text: str) -> Sentence:
-        return Sentence(Lang.ZH, k, text, "01", 0, 0, len(text))
-
-    filler = [pair(k, f"#{k} is what we said about it.", f"#{k}是我们说的。", 0.9) for k in range(12)]
+    filler = _numbered_filler(12)
     shifted = [
         AlignedPair("01", (en(12, alone),), (zh(12, "#51是我们说的。"),), 0.1),
         AlignedPair(
@@ -911,13 +914,7 @@ def test_a_weak_pair_holding_the_ends_of_both_neighbours_renderings_gives_them_b
 
     from conftest import TokenEmbedder
 
-    def en(k: int, text: str) -> Sentence:
-        return Sentence(Lang.EN, k, text, "01", 0, 0, len(text))
-
-    def zh(k: int, text: str) -> Sentence:
-        return Sentence(Lang.ZH, k, text, "01", 0, 0, len(text))
-
-    filler = [pair(k, f"#{k} is what we said about it.", f"#{k}是我们说的。", 0.9) for k in range(12)]
+    filler = _numbered_filler(12)
     beads = [
         AlignedPair("01", (en(12, "#61 and #62 were both said that day."),), (zh(12, "#61是说过的，"),), 0.7),
         AlignedPair(
@@ -940,13 +937,7 @@ def test_a_line_stolen_from_a_neighbour_goes_back_and_the_sentence_is_left_alone
 
     from conftest import TokenEmbedder
 
-    def en(k: int, text: str) -> Sentence:
-        return Sentence(Lang.EN, k, text, "01", 0, 0, len(text))
-
-    def zh(k: int, text: str) -> Sentence:
-        return Sentence(Lang.ZH, k, text, "01", 0, 0, len(text))
-
-    filler = [pair(k, f"#{k} is what we said about it.", f"#{k}是我们说的。", 0.9) for k in range(12)]
+    filler = _numbered_filler(12)
     # "#61 and #62" is rendered in two lines; "#60" has no Chinese and got the line "#62" (or "#61").
     if line_after_neighbour:
         beads = [
@@ -972,7 +963,7 @@ def test_a_weak_pair_whose_line_renders_its_own_sentence_is_kept() -> None:
 
     from conftest import TokenEmbedder
 
-    filler = [pair(k, f"#{k} is what we said about it.", f"#{k}是我们说的。", 0.9) for k in range(12)]
+    filler = _numbered_filler(12)
     beads = [
         pair(12, "#61 and #62 were both said that day.", "#61是说过的，", 0.7),
         pair(13, "#80 was put rather freely in Chinese.", "#80说得相当随意。", 0.1),
@@ -987,7 +978,7 @@ def test_two_untranslated_sentences_in_a_row_are_both_left_alone() -> None:
 
     from conftest import TokenEmbedder
 
-    filler = [pair(k, f"#{k} is what we said about it.", f"#{k}是我们说的。", 0.9) for k in range(20)]
+    filler = _numbered_filler(20)
     beads = [
         pair(20, "#60 was never translated at all, sadly.", "#62是说过的，", 0.05),
         pair(21, "#61 was not translated either, sadly.", "#63也说过，", 0.05),
