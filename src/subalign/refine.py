@@ -90,9 +90,8 @@ def repair_shifts(alignment: Alignment, embedder: Embedder, thresholds: CheckThr
     renders none of the block's other side: it matches none of it as well
     as the document's low pairs do, or every line matches the sentence it is
     now paired with as well as the low pairs do and better than the one
-    left alone.  Short fragments are
-    never left alone (their embedding says too little, as in
-    `refine_merged`).
+    left alone.  Short fragments are never left alone (their embedding says
+    too little, as in `refine_merged`).
     """
     from .checks import _low_score
 
@@ -251,11 +250,11 @@ def repair_stolen_lines(
     these hold: the lines match the neighbour's English better than their
     own; the English left alone matches none of the lines nor the
     neighbours' Chinese as well as the low pairs do; each neighbour's bead
-    matches better by `STOLEN_NEIGHBOUR_MARGIN`; and the
-    repair buys at least `STOLEN_MARGIN`, the neighbours' gain plus how far
-    the weak pair lies below the low pairs.  Short fragments are never left
-    alone (as in `refine_merged`).  Up to `STOLEN_ROUNDS` passes: two
-    untranslated sentences in a row are repaired one after the other.
+    matches better by `STOLEN_NEIGHBOUR_MARGIN`; and the repair buys at
+    least `STOLEN_MARGIN`, the neighbours' gain plus how far the weak pair
+    lies below the low pairs.  Short fragments are never left alone (as in
+    `refine_merged`).  Up to `STOLEN_ROUNDS` passes: two untranslated
+    sentences in a row are repaired one after the other.
 
     Only English is left alone: on the development halves every Chinese line
     the same rule left alone was a fragment of a real rendering (Bible 7 of
