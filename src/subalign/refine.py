@@ -19,7 +19,7 @@ it with one of the lines that render its neighbour.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .checks import CheckThresholds, refine_merged
 from .embed import Embedder
@@ -224,6 +224,11 @@ class _Move:
     lines: tuple[Sentence, ...]
     merged: AlignedPair
 
+    @property
+    def text(self) -> str:
+        """The lines read together (Chinese: no space between them)."""
+        return "".join(s.text for s in self.lines)
+
 
 @dataclass(frozen=True)
 class _Steal:
@@ -328,8 +333,10 @@ def _steal_round(alignment: Alignment, embedder: Embedder, low: float, th: Check
     for _, moves in candidates:
         for m in moves:
             q = pairs[m.into]
-            for run in (q.en, q.zh, m.merged.zh, m.lines):
-                joins.setdefault(_text(run), run)
+            joins.setdefault(q.en_text, q.en)
+            joins.setdefault(q.zh_text, q.zh)
+            joins.setdefault(m.merged.zh_text, m.merged.zh)
+            joins.setdefault(m.text, m.lines)
     texts = [*sorted(singles), *sorted(set(joins) - singles)]
     vecs = _encode_joined(embedder, texts, {t: joins[t] for t in texts if t not in singles})
     row = {t: r for r, t in enumerate(texts)}
@@ -348,12 +355,14 @@ def _steal_round(alignment: Alignment, embedder: Embedder, low: float, th: Check
         gain = low - (p.score or 0.0)
         scored_moves = []
         for m in moves:
-            q, lines = pairs[m.into], _text(m.lines)
+            q = pairs[m.into]
             merged_score = cos(m.merged.en_text, m.merged.zh_text)
-            if cos(lines, q.en_text) <= cos(lines, alone) or merged_score < (q.score or 0.0) + STOLEN_NEIGHBOUR_MARGIN:
-                break  # the lines render their own pair's English more, or the neighbour does not need them
+            if cos(m.text, q.en_text) <= cos(m.text, alone):
+                break  # the lines render their own pair's English more
+            if merged_score < (q.score or 0.0) + STOLEN_NEIGHBOUR_MARGIN:
+                break  # the neighbour does not need them
             gain += merged_score - (q.score or 0.0)
-            scored_moves.append(_Move(m.into, m.lines, AlignedPair(q.section, q.en, m.merged.zh, merged_score)))
+            scored_moves.append(replace(m, merged=replace(m.merged, score=merged_score)))
         else:
             if gain >= STOLEN_MARGIN:
                 steals.append(_Steal(gain, k, tuple(scored_moves)))
@@ -369,7 +378,3 @@ def _steal_round(alignment: Alignment, embedder: Embedder, low: float, th: Check
         return alignment
     return Alignment([replaced.get(k, p) for k, p in enumerate(pairs)], alignment.fragments)
 
-
-def _text(run: Sequence[Sentence]) -> str:
-    """Sentences read together, as `AlignedPair` joins them."""
-    return (" " if run[0].lang is Lang.EN else "").join(s.text for s in run)
